@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// maxBodyBytes is the largest body a route accepts.
+const maxBodyBytes = 64 << 10
+
+// bindJSON reads a body that must be exactly one JSON object, decodes it into dst and
+// checks dst's binding tags. Unknown fields are ignored.
+func bindJSON(c *gin.Context, dst any) error {
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return errNotJSON
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return errTooLarge
+		}
+		return &malformedError{reason: "the body could not be read"}
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return &malformedError{reason: "it is empty, null, an array or another non-object value"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &malformedError{reason: "data follows the object"}
+	}
+	if err := binding.Validator.ValidateStruct(dst); err != nil {
+		return validationError(err)
+	}
+	return nil
+}
+
+// decodeError explains a JSON decoding failure; a wrong type names its field.
+func decodeError(err error) error {
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
+		return &domain.ValidationError{Fields: []domain.FieldError{{
+			Field: te.Field, Message: fmt.Sprintf("must be %s, not %s", jsonType(te.Type.Kind().String()), te.Value),
+		}}}
+	}
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		return &malformedError{reason: fmt.Sprintf("invalid JSON at byte %d", se.Offset)}
+	}
+	return &malformedError{reason: "invalid JSON"}
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "int", "int64", "float64":
+		return "a number"
+	case "slice":
+		return "an array"
+	case "struct", "ptr":
+		return "an object"
+	}
+	return "a " + kind
+}
+
+// validationError turns validator v10's findings into field errors named by JSON path.
+func validationError(err error) error {
+	verrs, ok := errors.AsType[validator.ValidationErrors](err)
+	if !ok {
+		return &malformedError{reason: "it does not have the expected shape"}
+	}
+	fields := make([]domain.FieldError, len(verrs))
+	for i, fe := range verrs {
+		_, path, _ := strings.Cut(fe.Namespace(), ".")
+		fields[i] = domain.FieldError{Field: path, Message: ruleMessage(fe)}
+	}
+	return &domain.ValidationError{Fields: fields}
+}
+
+func ruleMessage(fe validator.FieldError) string {
+	unit := "characters"
+	if fe.Kind().String() == "slice" {
+		unit = "items"
+	}
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "min":
+		if fe.Kind().String() == "int" {
+			return "must be at least " + fe.Param()
+		}
+		return "must have at least " + fe.Param() + " " + unit
+	case "max":
+		if fe.Kind().String() == "int" {
+			return "must be at most " + fe.Param()
+		}
+		return "must have at most " + fe.Param() + " " + unit
+	case "oneof":
+		return "must be one of: " + fe.Param()
+	}
+	return "is invalid (" + fe.Tag() + ")"
+}

@@ -1,0 +1,142 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// generateRequest is the body of POST /v1/recipe/generate. Validator v10 checks the
+// shape; domain.NewGenerationRequest has the last word on every rule.
+type generateRequest struct {
+	UserID      string          `json:"userId" binding:"max=128" example:"user-42"`
+	Ingredients []string        `json:"ingredients" binding:"required,min=1,max=50,dive,max=50" example:"계란,대파,김치,밥"`
+	Preferences *preferencesDTO `json:"preferences"`
+}
+
+type preferencesDTO struct {
+	Dietary        string   `json:"dietary" binding:"max=50" example:"vegetarian"`
+	Cuisine        string   `json:"cuisine" binding:"max=50" example:"korean"`
+	Allergies      []string `json:"allergies" binding:"max=20,dive,max=50" example:"땅콩"`
+	MaxCookingTime int      `json:"maxCookingTime" binding:"omitempty,min=1,max=600" example:"30"`
+	Servings       int      `json:"servings" binding:"omitempty,min=1,max=20" example:"2"`
+	Language       string   `json:"language" binding:"omitempty,oneof=ko en" example:"ko"`
+}
+
+func (r generateRequest) toDomain() (domain.GenerationRequest, error) {
+	var p domain.Preferences
+	if r.Preferences != nil {
+		p = domain.Preferences{
+			Dietary:        r.Preferences.Dietary,
+			Cuisine:        r.Preferences.Cuisine,
+			Allergies:      r.Preferences.Allergies,
+			MaxCookingTime: r.Preferences.MaxCookingTime,
+			Servings:       r.Preferences.Servings,
+			Language:       domain.Language(r.Preferences.Language),
+		}
+	}
+	return domain.NewGenerationRequest(r.UserID, r.Ingredients, p)
+}
+
+// acceptedResponse answers an accepted generation.
+type acceptedResponse struct {
+	JobID     string `json:"jobId" example:"KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"`
+	Status    string `json:"status" example:"pending"`
+	StatusURL string `json:"statusUrl" example:"/v1/recipe/status/KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"`
+	EventsURL string `json:"eventsUrl" example:"/v1/recipe/status/KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A/events"`
+}
+
+func statusURL(id domain.JobID) string { return "/v1/recipe/status/" + string(id) }
+
+// statusResponse is a job's status as clients see it.
+type statusResponse struct {
+	JobID     string          `json:"jobId"`
+	Status    string          `json:"status" enums:"pending,processing,completed,failed,cancelled"`
+	Progress  int             `json:"progress" minimum:"0" maximum:"100"`
+	Message   string          `json:"message"`
+	Attempts  int             `json:"attempts"`
+	CreatedAt time.Time       `json:"createdAt"`
+	UpdatedAt time.Time       `json:"updatedAt"`
+	Result    *resultResponse `json:"result,omitempty"`
+	Error     string          `json:"error,omitempty"`
+}
+
+func toStatusResponse(st domain.JobStatus) statusResponse {
+	out := statusResponse{
+		JobID:     string(st.ID),
+		Status:    string(st.Status.State()),
+		Progress:  st.Status.Progress(),
+		Message:   st.Message(),
+		Attempts:  st.Attempts,
+		CreatedAt: st.CreatedAt,
+		UpdatedAt: st.UpdatedAt,
+		Error:     st.Status.Err(),
+	}
+	if st.Result != nil {
+		r := toResultResponse(*st.Result)
+		out.Result = &r
+	}
+	return out
+}
+
+// resultResponse is the original service's result shape.
+type resultResponse struct {
+	ExistingIngredientsRecipes   []recipeResponse `json:"existingIngredientsRecipes"`
+	AdditionalIngredientsRecipes []recipeResponse `json:"additionalIngredientsRecipes"`
+	UserID                       string           `json:"userId,omitempty"`
+	Provider                     string           `json:"provider"`
+	Model                        string           `json:"model"`
+	GeneratedAt                  time.Time        `json:"generatedAt"`
+	Notes                        []string         `json:"notes,omitempty"`
+}
+
+type recipeResponse struct {
+	Name                  string   `json:"name"`
+	Description           string   `json:"description"`
+	Difficulty            string   `json:"difficulty" enums:"easy,medium,hard"`
+	CookingTime           int      `json:"cookingTime"`
+	Servings              int      `json:"servings"`
+	Ingredients           []string `json:"ingredients"`
+	AdditionalIngredients []string `json:"additionalIngredients,omitempty"`
+	Instructions          string   `json:"instructions"`
+}
+
+func toResultResponse(r domain.Result) resultResponse {
+	return resultResponse{
+		ExistingIngredientsRecipes:   toRecipeResponses(r.ExistingIngredientsRecipes),
+		AdditionalIngredientsRecipes: toRecipeResponses(r.AdditionalIngredientsRecipes),
+		UserID:                       r.UserID,
+		Provider:                     r.Provider,
+		Model:                        r.Model,
+		GeneratedAt:                  r.GeneratedAt,
+		Notes:                        r.Notes,
+	}
+}
+
+func toRecipeResponses(in []domain.Recipe) []recipeResponse {
+	out := make([]recipeResponse, len(in))
+	for i, r := range in {
+		out[i] = recipeResponse{
+			Name: r.Name, Description: r.Description, Difficulty: string(r.Difficulty),
+			CookingTime: r.CookingTime, Servings: r.Servings, Ingredients: r.Ingredients,
+			AdditionalIngredients: r.AdditionalIngredients, Instructions: r.Instructions,
+		}
+	}
+	return out
+}
+
+// errorResponse is the body of every error.
+type errorResponse struct {
+	Error errorBody `json:"error"`
+}
+
+type errorBody struct {
+	Code    string        `json:"code" example:"invalid_request"`
+	Message string        `json:"message" example:"The request has invalid fields."`
+	Details []fieldDetail `json:"details,omitempty"`
+}
+
+type fieldDetail struct {
+	Field   string `json:"field" example:"ingredients[0]"`
+	Message string `json:"message" example:"must not be empty"`
+}

@@ -1,0 +1,101 @@
+package httpapi
+
+import (
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// maxIdempotencyKey is the longest Idempotency-Key, in characters.
+const maxIdempotencyKey = 128
+
+// Handler serves the recipe routes.
+type Handler struct {
+	generations *application.Generations
+	log         *zap.Logger
+}
+
+// NewHandler builds the recipe routes' handler on the use cases.
+func NewHandler(g *application.Generations, log *zap.Logger) *Handler {
+	return &Handler{generations: g, log: log.Named("http")}
+}
+
+// createGeneration godoc
+// @Summary     Queue a recipe generation
+// @Description Validates the ingredients and preferences, queues a job and answers at once.
+// @Tags        recipes
+// @Accept      json
+// @Produce     json
+// @Param       body            body   generateRequest true  "Ingredients and preferences"
+// @Param       Idempotency-Key header string          false "Same key and body within 24 h returns the same job"
+// @Param       X-Request-ID    header string          false "Echoed back and carried into the worker's logs"
+// @Success     202 {object} acceptedResponse
+// @Header      202 {string} Location "/v1/recipe/status/{jobId}"
+// @Failure     400 {object} errorResponse
+// @Failure     409 {object} errorResponse
+// @Failure     413 {object} errorResponse
+// @Failure     415 {object} errorResponse
+// @Failure     503 {object} errorResponse
+// @Router      /v1/recipe/generate [post]
+func (h *Handler) createGeneration(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	if utf8.RuneCountInString(key) > maxIdempotencyKey {
+		writeError(c, h.log, &domain.ValidationError{Fields: []domain.FieldError{{
+			Field: "Idempotency-Key", Message: "must be at most 128 characters",
+		}}})
+		return
+	}
+	var body generateRequest
+	if err := bindJSON(c, &body); err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	req, err := body.toDomain()
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	job, err := h.generations.Submit(c.Request.Context(), req, application.Submission{
+		IdempotencyKey: key, RequestID: requestID(c),
+	})
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	c.Header("Location", statusURL(job.ID))
+	c.JSON(http.StatusAccepted, acceptedResponse{
+		JobID:     string(job.ID),
+		Status:    string(domain.StatePending),
+		StatusURL: statusURL(job.ID),
+		EventsURL: statusURL(job.ID) + "/events",
+	})
+}
+
+// getStatus godoc
+// @Summary     Read a generation's status
+// @Description Progress while it runs, the recipes once completed, the reason once failed.
+// @Tags        recipes
+// @Produce     json
+// @Param       jobId path string true "Job id from the 202 answer"
+// @Success     200 {object} statusResponse
+// @Failure     404 {object} errorResponse
+// @Failure     503 {object} errorResponse
+// @Router      /v1/recipe/status/{jobId} [get]
+func (h *Handler) getStatus(c *gin.Context) {
+	id, err := domain.ParseJobID(c.Param("jobId"))
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	st, err := h.generations.Status(c.Request.Context(), id)
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	c.JSON(http.StatusOK, toStatusResponse(st))
+}

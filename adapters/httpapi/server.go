@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/config"
+)
+
+// APIModule serves the recipe and operations routes on HTTP_ADDR.
+var APIModule = fx.Module("httpapi",
+	fx.Provide(NewHandler, NewOperations, fx.Private, NewRouter),
+	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
+		serve(lc, cfg.HTTPAddr, r, log)
+	}),
+)
+
+// WorkerModule serves the operations routes on WORKER_HTTP_ADDR.
+var WorkerModule = fx.Module("httpapi",
+	fx.Provide(NewOperations, fx.Private, NewOperationsRouter),
+	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
+		serve(lc, cfg.WorkerHTTPAddr, r, log)
+	}),
+)
+
+// serve listens on addr when the app starts and shuts the server down when it stops.
+func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger) {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			log.Info("listening", zap.String("addr", ln.Addr().String()))
+			go func() {
+				if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					log.Error("http server stopped", zap.Error(err))
+				}
+			}()
+			return nil
+		},
+		OnStop: func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			return srv.Shutdown(ctx)
+		},
+	})
+}

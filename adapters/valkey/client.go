@@ -1,0 +1,53 @@
+package valkey
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/config"
+)
+
+// NewClient connects to Valkey as the configuration says: a cluster when
+// VALKEY_CLUSTER_ADDRS is set, Sentinel when VALKEY_SENTINEL_ADDRS is, else the single
+// node of VALKEY_URL (whose password and db also apply to the other modes). poolSize
+// 0 keeps go-redis's default.
+func NewClient(cfg config.Config, poolSize int) (redis.UniversalClient, error) {
+	opts, err := redis.ParseURL(cfg.ValkeyURL.Reveal())
+	if err != nil {
+		return nil, fmt.Errorf("VALKEY_URL: %w", err)
+	}
+	uopts := &redis.UniversalOptions{
+		Addrs:                 []string{opts.Addr},
+		DB:                    opts.DB,
+		Username:              opts.Username,
+		Password:              opts.Password,
+		TLSConfig:             opts.TLSConfig,
+		MasterName:            cfg.ValkeySentinelMaster,
+		PoolSize:              poolSize,
+		DialTimeout:           2 * time.Second,
+		ReadTimeout:           3 * time.Second,
+		WriteTimeout:          3 * time.Second,
+		ContextTimeoutEnabled: true,
+		MaxRetries:            1,
+	}
+	switch {
+	case len(cfg.ValkeyClusterAddrs) > 0:
+		uopts.Addrs, uopts.DB, uopts.IsClusterMode = cfg.ValkeyClusterAddrs, 0, true
+	case len(cfg.ValkeySentinelAddrs) > 0:
+		uopts.Addrs = cfg.ValkeySentinelAddrs
+	}
+	return redis.NewUniversalClient(uopts), nil
+}
+
+// Ping reports whether Valkey answers within timeout; /ready uses it.
+func Ping(ctx context.Context, rdb redis.UniversalClient, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		return translate(err)
+	}
+	return nil
+}

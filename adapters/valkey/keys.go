@@ -1,0 +1,24 @@
+package valkey
+
+import "github.com/naengbu/recipe-ai/domain"
+
+// keys builds every key this package writes. All keys of one queue share the hash tag
+// {queue}, so scripts that touch several of them also run on Valkey Cluster.
+type keys struct{ prefix string }
+
+func newKeys(queue string) keys { return keys{prefix: "recipe:{" + queue + "}:"} }
+
+func (k keys) pending() string            { return k.prefix + "pending" }
+func (k keys) inflight() string           { return k.prefix + "inflight" }
+func (k keys) orphans() string            { return k.prefix + "orphans" }
+func (k keys) leases() string             { return k.prefix + "leases" }
+func (k keys) delayed() string            { return k.prefix + "delayed" }
+func (k keys) dead() string               { return k.prefix + "dead" }
+func (k keys) jobPrefix() string          { return k.prefix + "job:" }
+func (k keys) job(id domain.JobID) string { return k.jobPrefix() + string(id) }
+func (k keys) idempotency(key string) string {
+	return k.prefix + "idem:" + key
+}
+
+// cancelChannel carries the ids of running jobs that were cancelled.
+func (k keys) cancelChannel() string { return k.prefix + "cancel" }

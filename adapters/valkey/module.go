@@ -1,0 +1,60 @@
+package valkey
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/config"
+)
+
+// APIModule provides the Valkey client and the queue, bound to the api's ports.
+var APIModule = fx.Module("valkey",
+	fx.Provide(
+		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
+			return newManagedClient(lc, cfg, 0, log)
+		},
+		NewQueue,
+		func(q *Queue) application.JobQueue { return q },
+		func(q *Queue) application.StatusStore { return q },
+	),
+)
+
+// WorkerModule provides the Valkey client and the consumer, which starts and stops
+// with the app.
+var WorkerModule = fx.Module("valkey",
+	fx.Provide(
+		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
+			// One connection per running job, plus BLMOVE, pub/sub and the background loops.
+			return newManagedClient(lc, cfg, cfg.WorkerConcurrency+8, log)
+		},
+		ConsumerOptionsFrom,
+		NewConsumer,
+	),
+	fx.Invoke(func(lc fx.Lifecycle, c *Consumer) {
+		lc.Append(fx.StartStopHook(c.Start, c.Stop))
+	}),
+)
+
+// newManagedClient connects and closes the client with the app. Valkey being away at
+// start is no error: the binaries start, /ready says so, and they recover when it returns.
+func newManagedClient(lc fx.Lifecycle, cfg config.Config, poolSize int, log *zap.Logger) (redis.UniversalClient, error) {
+	rdb, err := NewClient(cfg, poolSize)
+	if err != nil {
+		return nil, err
+	}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := Ping(ctx, rdb, 2*time.Second); err != nil {
+				log.Warn("valkey does not answer yet; will keep trying", zap.Error(err))
+			}
+			return nil
+		},
+		OnStop: func(context.Context) error { return rdb.Close() },
+	})
+	return rdb, nil
+}

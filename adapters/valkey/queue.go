@@ -1,0 +1,165 @@
+package valkey
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/config"
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// Queue is the api side of the job queue: it enqueues, reads and cancels jobs, and keeps
+// the dead letters. It is safe for concurrent use.
+type Queue struct {
+	rdb        redis.UniversalClient
+	keys       keys
+	maxPending int
+	resultTTL  time.Duration
+}
+
+// NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL.
+func NewQueue(rdb redis.UniversalClient, cfg config.Config) *Queue {
+	return &Queue{rdb: rdb, keys: newKeys(cfg.QueueName), maxPending: cfg.QueueMaxLength, resultTTL: cfg.ResultTTL}
+}
+
+// queueFullRetryAfter is what clients are told to wait when the queue is full.
+const queueFullRetryAfter = 10 * time.Second
+
+// Enqueue writes the job and pushes it on the pending list in one atomic step; see
+// application.JobQueue.
+func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Idempotency) (domain.JobID, error) {
+	req, err := encodeRequest(job.Request)
+	if err != nil {
+		return "", err
+	}
+	idemKey := q.keys.pending() // any key of the queue's slot; unused without a key
+	if idem.Key != "" {
+		idemKey = q.keys.idempotency(idem.Key)
+	}
+	reply, err := enqueueScript.Run(ctx, q.rdb,
+		[]string{q.keys.pending(), q.keys.job(job.ID), idemKey},
+		string(job.ID), req, job.RequestID, string(job.Request.Preferences.Language), idem.Fingerprint,
+		application.IdempotencyWindow.Milliseconds(), q.maxPending, job.Request.UserID,
+	).StringSlice()
+	if err != nil {
+		return "", translate(err)
+	}
+	switch reply[0] {
+	case "ok", "dup":
+		return domain.JobID(reply[1]), nil
+	case "conflict":
+		return "", fmt.Errorf("idempotency key reused with another request: %w", domain.ErrConflict)
+	case "full":
+		return "", &application.UnavailableError{
+			RetryAfter: queueFullRetryAfter,
+			Err:        fmt.Errorf("queue holds %d pending jobs", q.maxPending),
+		}
+	}
+	return "", fmt.Errorf("enqueue: unexpected reply %q", reply)
+}
+
+// Status reads a job's status and, once completed, its result.
+func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result").Result()
+	if err != nil {
+		return domain.JobStatus{}, translate(err)
+	}
+	return statusFromFields(id, vals)
+}
+
+// Cancel cancels a pending or running job; see application.JobQueue.
+func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	reply, err := cancelScript.Run(ctx, q.rdb,
+		[]string{q.keys.job(id), q.keys.pending(), q.keys.leases(), q.keys.delayed()},
+		string(id), q.resultTTL.Milliseconds(), q.keys.cancelChannel(),
+	).Text()
+	if err != nil {
+		return domain.JobStatus{}, translate(err)
+	}
+	switch reply {
+	case "missing":
+		return domain.JobStatus{}, domain.ErrNotFound
+	case "ended":
+		return domain.JobStatus{}, fmt.Errorf("job already ended: %w", domain.ErrConflict)
+	}
+	return q.Status(ctx, id)
+}
+
+// DeadLetters lists up to limit failed jobs, most recently failed first, from offset.
+func (q *Queue) DeadLetters(ctx context.Context, offset, limit int) ([]domain.JobStatus, error) {
+	ids, err := q.rdb.ZRevRange(ctx, q.keys.dead(), int64(offset), int64(offset+limit-1)).Result()
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.JobStatus, 0, len(ids))
+	for _, id := range ids {
+		st, err := q.Status(ctx, domain.JobID(id))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// RetryDead gives a dead-lettered job a fresh set of attempts.
+func (q *Queue) RetryDead(ctx context.Context, id domain.JobID) error {
+	return q.deadLetter(ctx, id, "retry")
+}
+
+// DeleteDead removes a dead-lettered job for good.
+func (q *Queue) DeleteDead(ctx context.Context, id domain.JobID) error {
+	return q.deadLetter(ctx, id, "delete")
+}
+
+func (q *Queue) deadLetter(ctx context.Context, id domain.JobID, action string) error {
+	n, err := deadLetterScript.Run(ctx, q.rdb,
+		[]string{q.keys.job(id), q.keys.dead(), q.keys.pending()}, string(id), action).Int()
+	if err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return fmt.Errorf("job %s is not a dead letter: %w", id, domain.ErrNotFound)
+	}
+	return nil
+}
+
+// statusFromFields rebuilds a status from the fields Status reads, in that order.
+func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
+	field := func(i int) string { s, _ := vals[i].(string); return s }
+	if field(0) == "" {
+		return domain.JobStatus{}, domain.ErrNotFound
+	}
+	progress, _ := strconv.Atoi(field(1))
+	status, err := domain.RestoreStatus(domain.State(field(0)), progress, field(6))
+	if err != nil {
+		return domain.JobStatus{}, err
+	}
+	attempts, _ := strconv.Atoi(field(2))
+	js := domain.JobStatus{
+		ID:        id,
+		Status:    status,
+		Attempts:  attempts,
+		Language:  domain.Language(field(3)),
+		CreatedAt: millis(field(4)),
+		UpdatedAt: millis(field(5)),
+	}
+	if status.State() == domain.StateCompleted {
+		if js.Result, err = decodeResult(field(7)); err != nil {
+			return domain.JobStatus{}, err
+		}
+	}
+	return js, nil
+}
+
+// millis parses a stored Unix time in milliseconds.
+func millis(s string) time.Time {
+	ms, _ := strconv.ParseInt(s, 10, 64)
+	return time.UnixMilli(ms).UTC()
+}

@@ -1,0 +1,108 @@
+package application
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// IdempotencyWindow is how long an Idempotency-Key names the job it first created.
+const IdempotencyWindow = 24 * time.Hour
+
+// Idempotency ties a submission to a client's Idempotency-Key. Fingerprint identifies the
+// request body, so a reused key with another body can be told apart.
+type Idempotency struct {
+	Key         string
+	Fingerprint string
+}
+
+// JobQueue hands accepted jobs to the workers and takes them back when cancelled.
+type JobQueue interface {
+	// Enqueue makes job visible to exactly one worker and returns its id. With a non-empty
+	// idem.Key the first job enqueued under that key within IdempotencyWindow wins: the same
+	// fingerprint returns that job's id and enqueues nothing; another fingerprint gives
+	// domain.ErrConflict. Its error wraps ErrUnavailable when the queue cannot be reached
+	// or is full.
+	Enqueue(ctx context.Context, job domain.Job, idem Idempotency) (domain.JobID, error)
+	// Cancel stops a job: a pending one never starts, a running one's worker is told to
+	// abandon it. It gives domain.ErrNotFound for an unknown job and domain.ErrConflict
+	// for one that already ended.
+	Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error)
+}
+
+// Submission is what a client sends besides the request itself.
+type Submission struct {
+	IdempotencyKey string
+	RequestID      string
+}
+
+// Generations serves the api binary: submit, read and cancel generations.
+type Generations struct {
+	queue  JobQueue
+	status StatusStore
+	newID  func() domain.JobID
+	now    func() time.Time
+}
+
+// NewGenerations builds the use cases on their ports; newID and now may be nil for the
+// defaults (domain.NewJobID, time.Now).
+func NewGenerations(queue JobQueue, status StatusStore, newID func() domain.JobID, now func() time.Time) *Generations {
+	if newID == nil {
+		newID = domain.NewJobID
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Generations{queue: queue, status: status, newID: newID, now: now}
+}
+
+// Submit queues a generation and returns the job that will answer it. A repeated
+// Idempotency-Key with the same request returns the first job instead.
+func (g *Generations) Submit(ctx context.Context, req domain.GenerationRequest, sub Submission) (domain.Job, error) {
+	job := domain.NewJob(g.newID(), req, sub.RequestID, g.now())
+	var idem Idempotency
+	if sub.IdempotencyKey != "" {
+		idem = Idempotency{Key: sub.IdempotencyKey, Fingerprint: Fingerprint(req)}
+	}
+	id, err := g.queue.Enqueue(ctx, job, idem)
+	if err != nil {
+		return domain.Job{}, fmt.Errorf("enqueue job %s: %w", job.ID, err)
+	}
+	job.ID = id
+	return job, nil
+}
+
+// Status returns what a client may see of a job.
+func (g *Generations) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	st, err := g.status.Status(ctx, id)
+	if err != nil {
+		return domain.JobStatus{}, fmt.Errorf("load status %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// Cancel cancels a job that has not ended yet.
+func (g *Generations) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	st, err := g.queue.Cancel(ctx, id)
+	if err != nil {
+		return domain.JobStatus{}, fmt.Errorf("cancel job %s: %w", id, err)
+	}
+	return st, nil
+}
+
+// Fingerprint identifies a request by its normalised content, so that two bodies that
+// differ only in spacing, duplicates or field order count as the same request.
+func Fingerprint(req domain.GenerationRequest) string {
+	canonical, _ := json.Marshal(struct {
+		User        string
+		Ingredients []string
+		Prefs       domain.Preferences
+	}{req.UserID, req.Ingredients.Names(), req.Preferences})
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,52 @@
+// Command api serves the HTTP API: it validates generation requests, queues them on
+// Valkey and reports their status.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/fx"
+
+	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/adapters/logging"
+	"github.com/naengbu/recipe-ai/adapters/metrics"
+	"github.com/naengbu/recipe-ai/adapters/valkey"
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/config"
+)
+
+func main() {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	fx.New(options(cfg)...).Run()
+}
+
+// options composes the api from its modules.
+func options(cfg config.Config) []fx.Option {
+	return []fx.Option{
+		fx.Supply(cfg, logging.Binary("api")),
+		fx.StopTimeout(20 * time.Second),
+		logging.Module,
+		metrics.Module,
+		valkey.APIModule,
+		httpapi.APIModule,
+		fx.Provide(
+			func(q application.JobQueue, s application.StatusStore) *application.Generations {
+				return application.NewGenerations(q, s, nil, nil)
+			},
+			readiness,
+		),
+	}
+}
+
+// readiness makes /ready follow Valkey.
+func readiness(rdb redis.UniversalClient) httpapi.ReadyFunc {
+	return func(ctx context.Context) error { return valkey.Ping(ctx, rdb, time.Second) }
+}
