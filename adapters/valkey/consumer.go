@@ -61,6 +61,8 @@ type Consumer struct {
 
 	stopClaiming chan struct{}
 	stopLoops    chan struct{}
+	claimOnce    sync.Once
+	loopsOnce    sync.Once
 	claimDone    chan struct{}
 	loops        sync.WaitGroup
 	jobs         sync.WaitGroup
@@ -107,8 +109,7 @@ func (c *Consumer) Start() {
 // the rest and hands them back to the pending list, where another worker takes them at
 // once. It returns when every job has ended or ctx is done.
 func (c *Consumer) Stop(ctx context.Context) error {
-	close(c.stopClaiming)
-	<-c.claimDone
+	c.stopClaimingJobs()
 	finished := make(chan struct{})
 	go func() { c.jobs.Wait(); close(finished) }()
 	grace := time.NewTimer(c.opts.ShutdownTimeout)
@@ -126,10 +127,23 @@ func (c *Consumer) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		err = fmt.Errorf("stop consumer: %w", ctx.Err())
 	}
-	close(c.stopLoops)
-	_ = c.pubsub.Close()
-	c.loops.Wait()
+	c.stopBackgroundLoops()
 	return err
+}
+
+// stopClaimingJobs ends the claim loop and waits for it; it may be called again.
+func (c *Consumer) stopClaimingJobs() {
+	c.claimOnce.Do(func() { close(c.stopClaiming) })
+	<-c.claimDone
+}
+
+// stopBackgroundLoops ends heartbeats, sweeps, cancel listening and progress writing.
+func (c *Consumer) stopBackgroundLoops() {
+	c.loopsOnce.Do(func() {
+		close(c.stopLoops)
+		_ = c.pubsub.Close()
+	})
+	c.loops.Wait()
 }
 
 // claimLoop takes jobs while there are free slots: a batch at once while the pending

@@ -33,7 +33,7 @@ type fixture struct {
 func newFixture(t *testing.T, srv *valkeytest.Server, env map[string]string) *fixture {
 	t.Helper()
 	vars := map[string]string{"VALKEY_URL": srv.URL, "QUEUE_NAME": valkeytest.QueueName(t),
-		"JOB_BACKOFF": "20ms", "JOB_LEASE": "2s", "SHUTDOWN_TIMEOUT": "5s"}
+		"JOB_BACKOFF": "20ms", "JOB_LEASE": "2s", "SHUTDOWN_TIMEOUT": "1s"}
 	for k, v := range env {
 		vars[k] = v
 	}
