@@ -59,6 +59,7 @@ func NewProcessor(gen RecipeGenerator, policy RetryPolicy, log *zap.Logger, now 
 // and 80 when it answered (the queue reports 10 when the job is claimed and 100 when it
 // completes). It returns ctx's cause when ctx ends first.
 func (p *Processor) Process(ctx context.Context, job domain.Job, progress ProgressFunc) (domain.Result, error) {
+	ctx = context.WithValue(ctx, jobKey{}, job)
 	progress(domain.ProgressGenerating)
 	res, err := p.generator.Generate(ctx, job.Request)
 	if ctx.Err() != nil {
@@ -82,3 +83,12 @@ func (p *Processor) RetryDelay(attempt int, err error) (time.Duration, bool) {
 
 // Attempts returns how many attempts a job gets.
 func (p *Processor) Attempts() int { return p.policy.Attempts }
+
+type jobKey struct{}
+
+// JobFromContext returns the job a generator runs for, so that it can log the job's id
+// and request id.
+func JobFromContext(ctx context.Context) (domain.Job, bool) {
+	job, ok := ctx.Value(jobKey{}).(domain.Job)
+	return job, ok
+}

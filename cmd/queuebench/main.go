@@ -1,0 +1,133 @@
+// Command queuebench measures the job queue through the service's real enqueue path and
+// a real worker process, and prints one JSON line per measurement (schema
+// peers-queue-bench/v1) on stdout; progress goes to stderr. It also measures the offline
+// recipe engine. Settings come from PEERS_* variables; see README.md.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// settings are the benchmark's sizes, from the environment.
+type settings struct {
+	addr    string
+	db      int
+	n       int
+	conc    int
+	reps    int
+	latN    int
+	latRate int
+}
+
+func loadSettings() settings {
+	return settings{
+		addr:    envOr("PEERS_REDIS_ADDR", "127.0.0.1:6390"),
+		db:      envInt("PEERS_REDIS_DB", 0),
+		n:       envInt("PEERS_N", 20000),
+		conc:    envInt("PEERS_CONC", 50),
+		reps:    envInt("PEERS_REPS", 3),
+		latN:    envInt("PEERS_LAT_N", 2000),
+		latRate: envInt("PEERS_LAT_RATE", 500),
+	}
+}
+
+func main() {
+	if os.Getenv(workerRoleEnv) != "" {
+		if err := runWorker(); err != nil {
+			fmt.Fprintln(os.Stderr, "queuebench worker:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "queuebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	s := loadSettings()
+	stop, err := ensureServer(s.addr)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	rdb := redis.NewClient(&redis.Options{Addr: s.addr, DB: s.db, PoolSize: s.conc + 10})
+	defer rdb.Close()
+	ctx := context.Background()
+	r := newReporter(ctx, rdb, s)
+
+	enqueue := make([]float64, 0, s.reps)
+	drain := make([]float64, 0, s.reps)
+	rss := make([]float64, 0, s.reps)
+	var p50, p95, p99 []float64
+	for rep := 1; rep <= s.reps; rep++ {
+		progressf("rep %d/%d: enqueue %d jobs with %d producers", rep, s.reps, s.n, s.conc)
+		rate, err := measureEnqueue(ctx, rdb, s)
+		if err != nil {
+			return fmt.Errorf("enqueue: %w", err)
+		}
+		enqueue = append(enqueue, rate)
+
+		progressf("rep %d/%d: drain %d jobs with one worker process", rep, s.reps, s.n)
+		rate, peak, err := measureDrain(ctx, rdb, s)
+		if err != nil {
+			return fmt.Errorf("drain: %w", err)
+		}
+		drain, rss = append(drain, rate), append(rss, peak)
+
+		progressf("rep %d/%d: latency of %d jobs at %d jobs/s", rep, s.reps, s.latN, s.latRate)
+		lat, err := measureLatency(ctx, rdb, s)
+		if err != nil {
+			return fmt.Errorf("latency: %w", err)
+		}
+		p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
+	}
+	r.line("enqueue", "jobs/s", "higher", enqueue, nil)
+	r.line("drain", "jobs/s", "higher", drain, map[string]any{"worker_processes": 1})
+	r.line("worker_peak_rss", "MiB", "lower", rss, map[string]any{"worker_processes": 1})
+	lat := map[string]any{"n": s.latN, "rate": s.latRate, "worker_processes": 1}
+	r.line("latency_p50", "ms", "lower", p50, lat)
+	r.line("latency_p95", "ms", "lower", p95, lat)
+	r.line("latency_p99", "ms", "lower", p99, lat)
+	return benchEngine(r)
+}
+
+func progressf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	n, err := strconv.Atoi(os.Getenv(name))
+	if err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
+
+// gitCommit names the code measured.
+func gitCommit() string {
+	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func goVersion() string { return runtime.Version() }
