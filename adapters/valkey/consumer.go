@@ -63,10 +63,13 @@ type Consumer struct {
 	stopLoops    chan struct{}
 	claimOnce    sync.Once
 	loopsOnce    sync.Once
+	sendersOnce  sync.Once
 	claimDone    chan struct{}
 	loops        sync.WaitGroup
 	jobs         sync.WaitGroup
+	stopSenders  chan struct{}
 	pubsub       *redis.PubSub
+	batch        *batcher
 	progress     *progressWriter
 	down         atomic.Bool
 }
@@ -79,7 +82,10 @@ type runningJob struct {
 // NewConsumer builds a consumer of the queue named by QUEUE_NAME.
 func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application.Processor, opts ConsumerOptions, log *zap.Logger) *Consumer {
 	k := newKeys(cfg.QueueName)
+	stopSenders := make(chan struct{})
 	return &Consumer{
+		stopSenders:  stopSenders,
+		batch:        newBatcher(rdb, 2, stopSenders),
 		rdb:          rdb,
 		keys:         k,
 		proc:         proc,
@@ -107,7 +113,7 @@ func (c *Consumer) Start() {
 
 // Stop stops claiming, lets running jobs finish for up to ShutdownTimeout, then cancels
 // the rest and hands them back to the pending list, where another worker takes them at
-// once. It returns when every job has ended or ctx is done.
+// once. It returns when every job has ended or ctx is done. Calling it again is harmless.
 func (c *Consumer) Stop(ctx context.Context) error {
 	c.stopClaimingJobs()
 	finished := make(chan struct{})
@@ -128,6 +134,7 @@ func (c *Consumer) Stop(ctx context.Context) error {
 		err = fmt.Errorf("stop consumer: %w", ctx.Err())
 	}
 	c.stopBackgroundLoops()
+	c.sendersOnce.Do(func() { close(c.stopSenders) })
 	return err
 }
 
@@ -290,7 +297,7 @@ func (c *Consumer) finish(log *zap.Logger, id domain.JobID, token int64, mode, p
 	pause := newPause(100*time.Millisecond, 2*time.Second)
 	for try := 1; ; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		applied, err := finishScript.Run(ctx, c.rdb,
+		applied, err := c.batch.run(ctx, finishScript,
 			[]string{c.keys.job(id), c.keys.leases(), c.keys.pending(), c.keys.delayed(), c.keys.dead()},
 			string(id), token, mode, payload, d.Milliseconds(),
 		).Int()

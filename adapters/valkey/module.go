@@ -18,7 +18,11 @@ var APIModule = fx.Module("valkey",
 		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
 			return newManagedClient(lc, cfg, 0, log)
 		},
-		NewQueue,
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) *Queue {
+			q := NewQueue(rdb, cfg)
+			lc.Append(fx.StopHook(q.Close))
+			return q
+		},
 		func(q *Queue) application.JobQueue { return q },
 		func(q *Queue) application.StatusStore { return q },
 	),

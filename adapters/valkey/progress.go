@@ -64,7 +64,19 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 	}
 }
 
+// write sends one batch, keeping only the highest report of each job.
 func (w *progressWriter) write(batch []progressUpdate) {
+	latest := make(map[domain.JobID]int, len(batch))
+	kept := batch[:0]
+	for _, u := range batch {
+		if i, ok := latest[u.id]; ok {
+			kept[i].progress = max(kept[i].progress, u.progress)
+			continue
+		}
+		latest[u.id] = len(kept)
+		kept = append(kept, u)
+	}
+	batch = kept
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {

@@ -17,15 +17,25 @@ import (
 // the dead letters. It is safe for concurrent use.
 type Queue struct {
 	rdb        redis.UniversalClient
+	batch      *batcher
+	stop       chan struct{}
 	keys       keys
 	maxPending int
 	resultTTL  time.Duration
 }
 
 // NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL.
+// Close stops its goroutines.
 func NewQueue(rdb redis.UniversalClient, cfg config.Config) *Queue {
-	return &Queue{rdb: rdb, keys: newKeys(cfg.QueueName), maxPending: cfg.QueueMaxLength, resultTTL: cfg.ResultTTL}
+	stop := make(chan struct{})
+	return &Queue{
+		rdb: rdb, batch: newBatcher(rdb, 2, stop), stop: stop,
+		keys: newKeys(cfg.QueueName), maxPending: cfg.QueueMaxLength, resultTTL: cfg.ResultTTL,
+	}
 }
+
+// Close stops the queue's background senders; calls after Close never return.
+func (q *Queue) Close() { close(q.stop) }
 
 // queueFullRetryAfter is what clients are told to wait when the queue is full.
 const queueFullRetryAfter = 10 * time.Second
@@ -41,10 +51,10 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 	if idem.Key != "" {
 		idemKey = q.keys.idempotency(idem.Key)
 	}
-	reply, err := enqueueScript.Run(ctx, q.rdb,
+	reply, err := q.batch.run(ctx, enqueueScript,
 		[]string{q.keys.pending(), q.keys.job(job.ID), idemKey},
 		string(job.ID), req, job.RequestID, string(job.Request.Preferences.Language), idem.Fingerprint,
-		application.IdempotencyWindow.Milliseconds(), q.maxPending, job.Request.UserID,
+		application.IdempotencyWindow.Milliseconds(), q.maxPending,
 	).StringSlice()
 	if err != nil {
 		return "", translate(err)
@@ -149,6 +159,9 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 		Language:  domain.Language(field(3)),
 		CreatedAt: millis(field(4)),
 		UpdatedAt: millis(field(5)),
+	}
+	if field(5) == "" { // never changed since it was enqueued
+		js.UpdatedAt = js.CreatedAt
 	}
 	if status.State() == domain.StateCompleted {
 		if js.Result, err = decodeResult(field(7)); err != nil {

@@ -67,13 +67,10 @@ func (f *fixture) consumer(mutate ...func(*valkey.ConsumerOptions)) *valkey.Cons
 	policy := application.RetryPolicy{Attempts: f.cfg.JobAttempts, Backoff: f.cfg.JobBackoff}
 	c := valkey.NewConsumer(f.rdb, f.cfg, application.NewProcessor(f.gen, policy, f.log, nil), opts, f.log)
 	c.Start()
-	stopped := false
 	f.t.Cleanup(func() {
-		if !stopped {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = c.Stop(ctx)
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = c.Stop(ctx)
 	})
 	return c
 }

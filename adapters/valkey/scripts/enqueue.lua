@@ -6,7 +6,9 @@
 -- KEYS[3] the idempotency key (unused when ARGV[5] is empty)
 -- ARGV[1] job id            ARGV[2] request JSON       ARGV[3] request id
 -- ARGV[4] language          ARGV[5] request fingerprint, "" without an idempotency key
--- ARGV[6] idempotency ms    ARGV[7] max pending jobs   ARGV[8] user id
+-- ARGV[6] idempotency ms    ARGV[7] max pending jobs
+-- Fields left out of the record read as their zero: progress, attempts, lease token;
+-- "updated" is absent until the job first changes.
 -- Returns {"ok", id}, {"dup", first job's id}, {"conflict"} or {"full"}.
 if ARGV[5] ~= "" then
   local prev = redis.call("GET", KEYS[3])
@@ -23,8 +25,7 @@ if redis.call("LLEN", KEYS[1]) >= tonumber(ARGV[7]) then
 end
 local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-redis.call("HSET", KEYS[2], "req", ARGV[2], "rid", ARGV[3], "lang", ARGV[4], "user", ARGV[8],
-  "state", "pending", "progress", 0, "attempts", 0, "lease", 0, "created", now, "updated", now)
+redis.call("HSET", KEYS[2], "req", ARGV[2], "rid", ARGV[3], "lang", ARGV[4], "state", "pending", "created", now)
 redis.call("LPUSH", KEYS[1], ARGV[1])
 if ARGV[5] ~= "" then
   redis.call("SET", KEYS[3], ARGV[5] .. "|" .. ARGV[1], "PX", ARGV[6])

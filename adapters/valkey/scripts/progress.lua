@@ -4,7 +4,7 @@
 -- ARGV[1] lease token       ARGV[2] progress (0..99)
 -- Returns 1 when written, 0 when ignored.
 local f = redis.call("HMGET", KEYS[1], "state", "lease", "progress")
-if f[1] ~= "processing" or f[2] ~= ARGV[1] or tonumber(f[3]) >= tonumber(ARGV[2]) then
+if f[1] ~= "processing" or f[2] ~= ARGV[1] or (tonumber(f[3]) or 0) >= tonumber(ARGV[2]) then
   return 0
 end
 local t = redis.call("TIME")
