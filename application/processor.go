@@ -12,6 +12,9 @@ import (
 	"github.com/naengbu/recipe-ai/domain"
 )
 
+// MaxBackoff caps the wait between two attempts of a job.
+const MaxBackoff = time.Hour
+
 // RetryPolicy says how often and how soon a failed job runs again.
 type RetryPolicy struct {
 	Attempts int           // attempts per job, the first one included
@@ -20,13 +23,17 @@ type RetryPolicy struct {
 
 // Delay returns how long to wait after the failed attempt number attempt (1-based)
 // before the next one, and false when the job should fail now: the failure is
-// permanent or the attempts are used up. The delay is Backoff·2^(attempt-1) with equal
-// jitter (half fixed, half random), and never shorter than a provider's Retry-After.
+// permanent or the attempts are used up. The delay is Backoff·2^(attempt-1), capped at
+// MaxBackoff, with equal jitter (half fixed, half random), and never shorter than a
+// provider's Retry-After.
 func (p RetryPolicy) Delay(attempt int, err error, random func() float64) (time.Duration, bool) {
 	if errors.Is(err, ErrPermanent) || attempt >= p.Attempts {
 		return 0, false
 	}
-	base := p.Backoff << min(attempt-1, 20)
+	base := min(p.Backoff, MaxBackoff)
+	for i := 1; i < attempt && base < MaxBackoff; i++ {
+		base = min(2*base, MaxBackoff)
+	}
 	delay := base/2 + time.Duration(random()*float64(base/2))
 	if ra, ok := errors.AsType[*RetryAfterError](err); ok {
 		delay = max(delay, ra.After)

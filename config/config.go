@@ -82,7 +82,8 @@ func Load(getenv func(string) string) (Config, error) {
 }
 
 // Providers returns the AI provider chain in order: AI_PROVIDERS when set, otherwise
-// gemini and openai when their keys are set, then offline.
+// gemini when its key is set, openai when its key or base URL (a keyless local server
+// such as Ollama) is set, then offline.
 func (c Config) Providers() []string {
 	if len(c.AIProviders) > 0 {
 		return c.AIProviders
@@ -91,13 +92,16 @@ func (c Config) Providers() []string {
 	if c.GeminiAPIKey != "" {
 		chain = append(chain, ProviderGemini)
 	}
-	if c.OpenAIAPIKey != "" {
+	if c.OpenAIAPIKey != "" || c.OpenAIBaseURL != "" {
 		chain = append(chain, ProviderOpenAI)
 	}
 	return append(chain, ProviderOffline)
 }
 
 func (c *Config) validate() error {
+	c.ValkeyClusterAddrs = compact(c.ValkeyClusterAddrs)
+	c.ValkeySentinelAddrs = compact(c.ValkeySentinelAddrs)
+	c.APIKeys = compact(c.APIKeys)
 	u, err := url.Parse(c.ValkeyURL.Reveal())
 	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
 		return errors.New(`VALKEY_URL: want redis://[user:password@]host:port/db, rediss://… or unix://…`)
@@ -146,6 +150,18 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// compact trims the items of a comma list and drops empty ones, so "k1, k2," means k1 and
+// k2, and never an empty API key.
+func compact[S ~string](list []S) []S {
+	var out []S
+	for _, s := range list {
+		if s = S(strings.TrimSpace(string(s))); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // variables lists every environment variable Config reads.

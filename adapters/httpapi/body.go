@@ -20,8 +20,8 @@ import (
 // maxBodyBytes is the largest body a route accepts.
 const maxBodyBytes = 64 << 10
 
-// bindJSON reads a body that must be exactly one JSON object, decodes it into dst and
-// checks dst's binding tags. Unknown fields are ignored.
+// bindJSON reads a body that must be exactly one JSON object and decodes it into dst.
+// Unknown fields are ignored.
 func bindJSON(c *gin.Context, dst any) error {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -45,10 +45,26 @@ func bindJSON(c *gin.Context, dst any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return &malformedError{reason: "data follows the object"}
 	}
-	if err := binding.Validator.ValidateStruct(dst); err != nil {
-		return validationError(err)
-	}
 	return nil
+}
+
+// validateShape checks v's binding tags with validator v10 and names each failing field
+// by its JSON path.
+func validateShape(v any) []domain.FieldError {
+	err := binding.Validator.ValidateStruct(v)
+	if err == nil {
+		return nil
+	}
+	verrs, ok := errors.AsType[validator.ValidationErrors](err)
+	if !ok {
+		return []domain.FieldError{{Field: "body", Message: "does not have the expected shape"}}
+	}
+	fields := make([]domain.FieldError, len(verrs))
+	for i, fe := range verrs {
+		_, path, _ := strings.Cut(fe.Namespace(), ".")
+		fields[i] = domain.FieldError{Field: path, Message: ruleMessage(fe)}
+	}
+	return fields
 }
 
 // decodeError explains a JSON decoding failure; a wrong type names its field.
@@ -66,28 +82,16 @@ func decodeError(err error) error {
 
 func jsonType(kind string) string {
 	switch kind {
-	case "int", "int64", "float64":
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "a whole number" // 2.5 for servings must not read "must be a number, not number 2.5"
+	case "float32", "float64":
 		return "a number"
-	case "slice":
+	case "slice", "array":
 		return "an array"
-	case "struct", "ptr":
+	case "struct", "ptr", "map":
 		return "an object"
 	}
 	return "a " + kind
-}
-
-// validationError turns validator v10's findings into field errors named by JSON path.
-func validationError(err error) error {
-	verrs, ok := errors.AsType[validator.ValidationErrors](err)
-	if !ok {
-		return &malformedError{reason: "it does not have the expected shape"}
-	}
-	fields := make([]domain.FieldError, len(verrs))
-	for i, fe := range verrs {
-		_, path, _ := strings.Cut(fe.Namespace(), ".")
-		fields[i] = domain.FieldError{Field: path, Message: ruleMessage(fe)}
-	}
-	return &domain.ValidationError{Fields: fields}
 }
 
 func ruleMessage(fe validator.FieldError) string {

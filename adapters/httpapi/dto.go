@@ -1,41 +1,72 @@
 package httpapi
 
 import (
+	"errors"
 	"time"
 
 	"github.com/naengbu/recipe-ai/domain"
 )
 
 // generateRequest is the body of POST /v1/recipe/generate. Validator v10 checks the
-// shape; domain.NewGenerationRequest has the last word on every rule.
+// shape (counts, numeric ranges, enums); domain.NewGenerationRequest checks the text
+// rules on the trimmed values. toDomain reports the failures of both at once.
 type generateRequest struct {
-	UserID      string          `json:"userId" binding:"max=128" example:"user-42"`
-	Ingredients []string        `json:"ingredients" binding:"required,min=1,max=50,dive,max=50" example:"계란,대파,김치,밥"`
+	UserID      string          `json:"userId" maxLength:"128" example:"user-42"`
+	Ingredients []string        `json:"ingredients" binding:"required,min=1,max=50" maxLength:"50" example:"계란,대파,김치,밥"`
 	Preferences *preferencesDTO `json:"preferences"`
 }
 
+// preferencesDTO takes the numbers as pointers, so that an explicit 0 (out of range) is
+// told apart from a missing value (no limit).
 type preferencesDTO struct {
-	Dietary        string   `json:"dietary" binding:"max=50" example:"vegetarian"`
-	Cuisine        string   `json:"cuisine" binding:"max=50" example:"korean"`
-	Allergies      []string `json:"allergies" binding:"max=20,dive,max=50" example:"땅콩"`
-	MaxCookingTime int      `json:"maxCookingTime" binding:"omitempty,min=1,max=600" example:"30"`
-	Servings       int      `json:"servings" binding:"omitempty,min=1,max=20" example:"2"`
-	Language       string   `json:"language" binding:"omitempty,oneof=ko en" example:"ko"`
+	Dietary        string   `json:"dietary" maxLength:"50" example:"vegetarian"`
+	Cuisine        string   `json:"cuisine" maxLength:"50" example:"korean"`
+	Allergies      []string `json:"allergies" binding:"max=20" example:"땅콩"`
+	MaxCookingTime *int     `json:"maxCookingTime" binding:"omitempty,min=1,max=600" minimum:"1" maximum:"600" example:"30"`
+	Servings       *int     `json:"servings" binding:"omitempty,min=1,max=20" minimum:"1" maximum:"20" example:"2"`
+	Language       string   `json:"language" binding:"omitempty,oneof=ko en" enums:"ko,en" example:"ko"`
 }
 
+// toDomain validates the body with the domain and with validator v10, and reports every
+// failing field once: the domain's message where both object, since it has the last word.
 func (r generateRequest) toDomain() (domain.GenerationRequest, error) {
+	shape := validateShape(r)
 	var p domain.Preferences
 	if r.Preferences != nil {
 		p = domain.Preferences{
 			Dietary:        r.Preferences.Dietary,
 			Cuisine:        r.Preferences.Cuisine,
 			Allergies:      r.Preferences.Allergies,
-			MaxCookingTime: r.Preferences.MaxCookingTime,
-			Servings:       r.Preferences.Servings,
+			MaxCookingTime: valueOf(r.Preferences.MaxCookingTime),
+			Servings:       valueOf(r.Preferences.Servings),
 			Language:       domain.Language(r.Preferences.Language),
 		}
 	}
-	return domain.NewGenerationRequest(r.UserID, r.Ingredients, p)
+	req, err := domain.NewGenerationRequest(r.UserID, r.Ingredients, p)
+	if len(shape) == 0 {
+		return req, err
+	}
+	var fields []domain.FieldError
+	if verr, ok := errors.AsType[*domain.ValidationError](err); ok {
+		fields = verr.Fields
+	}
+	named := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		named[f.Field] = true
+	}
+	for _, f := range shape {
+		if !named[f.Field] {
+			fields = append(fields, f)
+		}
+	}
+	return domain.GenerationRequest{}, &domain.ValidationError{Fields: fields}
+}
+
+func valueOf(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 // acceptedResponse answers an accepted generation.
@@ -72,7 +103,7 @@ func toStatusResponse(st domain.JobStatus) statusResponse {
 		UpdatedAt: st.UpdatedAt,
 		Error:     st.Status.Err(),
 	}
-	if st.Result != nil {
+	if st.Result != nil && st.Status.State() == domain.StateCompleted { // the contract: only when completed
 		r := toResultResponse(*st.Result)
 		out.Result = &r
 	}
@@ -133,7 +164,7 @@ type errorResponse struct {
 type errorBody struct {
 	Code    string        `json:"code" example:"invalid_request"`
 	Message string        `json:"message" example:"The request has invalid fields."`
-	Details []fieldDetail `json:"details,omitempty"`
+	Details []fieldDetail `json:"details"` // always an array, empty unless fields are invalid
 }
 
 type fieldDetail struct {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,6 +23,9 @@ var (
 	errPanic        = errors.New("handler panicked")
 )
 
+// defaultRetryAfter is the Retry-After of a 503 whose cause did not say how long to wait.
+const defaultRetryAfter = 5 * time.Second
+
 // malformedError is a body that is not one JSON object of the expected shape.
 type malformedError struct{ reason string }
 
@@ -32,12 +36,18 @@ func (e *malformedError) Error() string { return e.reason }
 // reason the client needs. 5xx errors are logged here, once.
 func writeError(c *gin.Context, log *zap.Logger, err error) {
 	status, body := classify(err)
-	var unavailable *application.UnavailableError
-	if errors.As(err, &unavailable) {
-		c.Header("Retry-After", strconv.Itoa(int(max(unavailable.RetryAfter, time.Second).Seconds())))
+	if errors.Is(err, application.ErrUnavailable) {
+		wait := defaultRetryAfter
+		if unavailable, ok := errors.AsType[*application.UnavailableError](err); ok && unavailable.RetryAfter > 0 {
+			wait = max(unavailable.RetryAfter, time.Second)
+		}
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds())))) // whole seconds, never too early
 	}
 	if status >= http.StatusInternalServerError {
 		log.Error("request failed", zap.String("route", c.FullPath()), zap.String("request_id", requestID(c)), zap.Error(err))
+	}
+	if body.Details == nil {
+		body.Details = []fieldDetail{}
 	}
 	c.AbortWithStatusJSON(status, errorResponse{Error: body})
 }

@@ -30,7 +30,7 @@ func (o *Operations) register(r *gin.Engine) {
 	r.GET("/ready", func(c *gin.Context) {
 		if err := o.ready(c.Request.Context()); err != nil {
 			c.JSON(http.StatusServiceUnavailable, errorResponse{Error: errorBody{
-				Code: "not_ready", Message: "Valkey does not answer.",
+				Code: "not_ready", Message: "Valkey does not answer.", Details: []fieldDetail{},
 			}})
 			return
 		}

@@ -12,9 +12,10 @@ import (
 	"github.com/naengbu/recipe-ai/config"
 )
 
-// Module provides the *zap.Logger and routes fx's own events to it.
-var Module = fx.Module("logging",
-	fx.Provide(New),
+// Module provides the *zap.Logger and routes fx's own events to it at debug level.
+// (fx.WithLogger applies to the whole app only outside an fx.Module.)
+var Module = fx.Options(
+	fx.Module("logging", fx.Provide(New)),
 	fx.WithLogger(func(log *zap.Logger) fxevent.Logger {
 		l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 		l.UseLogLevel(zapcore.DebugLevel)

@@ -169,6 +169,7 @@ const docTemplate = `{
                     "example": "invalid_request"
                 },
                 "details": {
+                    "description": "always an array, empty unless fields are invalid",
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/httpapi.fieldDetail"
@@ -212,7 +213,8 @@ const docTemplate = `{
                     "maxItems": 50,
                     "minItems": 1,
                     "items": {
-                        "type": "string"
+                        "type": "string",
+                        "maxLength": 50
                     },
                     "example": [
                         "계란",

@@ -1,0 +1,56 @@
+// Command worker takes generation jobs from Valkey, asks the AI provider chain for
+// recipes, reports progress and stores the results.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/adapters/logging"
+	"github.com/naengbu/recipe-ai/adapters/metrics"
+	"github.com/naengbu/recipe-ai/adapters/valkey"
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/config"
+)
+
+func main() {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "config:", err)
+		os.Exit(2)
+	}
+	fx.New(options(cfg)...).Run()
+}
+
+// options composes the worker from its modules.
+func options(cfg config.Config) []fx.Option {
+	return []fx.Option{
+		fx.Supply(cfg, logging.Binary("worker")),
+		// Running jobs get SHUTDOWN_TIMEOUT; handing back the rest and closing take a little more.
+		fx.StopTimeout(cfg.ShutdownTimeout + 15*time.Second),
+		logging.Module,
+		metrics.Module,
+		valkey.WorkerModule,
+		httpapi.WorkerModule,
+		providersModule,
+		fx.Provide(
+			func(gen application.RecipeGenerator, cfg config.Config, log *zap.Logger) *application.Processor {
+				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
+				return application.NewProcessor(gen, policy, log.Named("processor"), nil)
+			},
+			readiness,
+		),
+	}
+}
+
+// readiness makes /ready follow Valkey.
+func readiness(rdb redis.UniversalClient) httpapi.ReadyFunc {
+	return func(ctx context.Context) error { return valkey.Ping(ctx, rdb, time.Second) }
+}
