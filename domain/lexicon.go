@@ -230,6 +230,7 @@ type lexiconBuilder struct {
 	fileOf   []string           // the file that first defined each ingredient
 	defined  map[[2]string]bool // file and name of every entry read
 	keyOwner map[string]string  // folded key → the file that registered it
+	reported map[string]bool    // keys already reported as claimed twice
 	errs     []error
 }
 
@@ -239,6 +240,7 @@ func newLexiconBuilder() *lexiconBuilder {
 		byName:   map[string]int{},
 		keyOwner: map[string]string{},
 		defined:  map[[2]string]bool{},
+		reported: map[string]bool{},
 	}
 }
 
@@ -293,7 +295,7 @@ func (b *lexiconBuilder) addIngredient(file string, r ingredientRecord) {
 }
 
 // claim registers key as a name of ingredient id, reporting a key that already names
-// another ingredient.
+// another ingredient, once.
 func (b *lexiconBuilder) claim(file, alias, key string, id int) {
 	if key == "" {
 		b.fail("%s: %s has an empty alias", file, b.lex.infos[id].Name)
@@ -304,7 +306,8 @@ func (b *lexiconBuilder) claim(file, alias, key string, id int) {
 	case !taken:
 		b.lex.keys[key] = id
 		b.keyOwner[key] = file
-	case other != id:
+	case other != id && !b.reported[key]:
+		b.reported[key] = true
 		b.fail("alias %q is claimed by %s (%s) and by %s (%s)",
 			alias, b.lex.infos[other].Name, b.keyOwner[key], b.lex.infos[id].Name, file)
 	}
@@ -494,8 +497,10 @@ func (p pattern) matchAt(t string, i int) (int, bool) {
 		return 0, false
 	case p.wordEnd && end < len(t) && isLatin(after):
 		for _, plural := range []string{"s", "es"} {
-			if next, _ := utf8.DecodeRuneInString(t[end+len(plural):]); strings.HasPrefix(t[end:], plural) &&
-				(end+len(plural) == len(t) || !isLatin(next)) {
+			if !strings.HasPrefix(t[end:], plural) {
+				continue
+			}
+			if next, _ := utf8.DecodeRuneInString(t[end+len(plural):]); !isLatin(next) {
 				return end + len(plural), true
 			}
 		}
@@ -522,9 +527,9 @@ var allergyNoise = strings.NewReplacer("알레르기", "", "알러지", "", "알
 	"allergies", "", "allergy", "", "allergic", "", "intolerance", "", "intolerant", "", "-free", "", " free", "")
 
 // Allergy resolves a user's allergy text ("땅콩", "갑각류", "dairy", "gluten-free", "양파")
-// to what it excludes: the allergen groups of the allergy table, and the named
-// ingredient when the text is one. An unknown text excludes every ingredient whose
-// Korean or English name contains it.
+// to what it excludes: the groups allergies.json gives the text, the ingredient the text
+// names (with all its aliases), and every ingredient whose Korean name contains the text
+// ("고추" excludes 청양고추) or whose English name contains it as whole words.
 func (l *Lexicon) Allergy(term string) AllergySet {
 	t := strings.TrimSpace(foldKey(allergyNoise.Replace(foldKey(term))))
 	if t == "" {
@@ -587,13 +592,13 @@ func (l *Lexicon) Violates(ingredientText string, sets []AllergySet) bool {
 	return hit
 }
 
-// containsTerm reports whether the folded text t contains the folded term: anywhere for
-// Korean, as whole words (plurals allowed) for Latin script, so "egg" is not in "eggplant".
+// containsTerm reports whether the folded text t (canonical names are folded) contains the
+// folded term: anywhere for Korean, as whole words (plurals allowed) for Latin script, so
+// "egg" is not in "eggplant".
 func containsTerm(t, term string) bool {
 	if term == "" {
 		return false
 	}
-	t = strings.ToLower(t)
 	first, _ := utf8.DecodeRuneInString(term)
 	last, _ := utf8.DecodeLastRuneInString(term)
 	p := pattern{text: term, wordStart: isLatin(first), wordEnd: isLatin(last)}
@@ -614,7 +619,32 @@ func containsTerm(t, term string) bool {
 // foldKey is the form names are compared in: decomposed Hangul composed, lower case,
 // white space folded into single spaces and trimmed.
 func foldKey(s string) string {
+	if isFolded(s) {
+		return s
+	}
 	return strings.Join(strings.Fields(strings.ToLower(composeHangul(s))), " ")
+}
+
+// isFolded reports whether foldKey would return s unchanged, cheaply: most names and
+// lines are already folded.
+func isFolded(s string) bool {
+	space := true // at the start, or after a space
+	for _, r := range s {
+		switch {
+		case r == ' ' && space:
+			return false
+		case r == ' ':
+			space = true
+			continue
+		case isHangul(r):
+		case r < utf8.RuneSelf && ('A' <= r && r <= 'Z' || r < ' ' || r == 0x7f):
+			return false
+		case r >= utf8.RuneSelf && (unicode.IsSpace(r) || unicode.ToLower(r) != r || (r >= 0x1100 && r <= 0x11ff)):
+			return false
+		}
+		space = false
+	}
+	return !space || s == ""
 }
 
 // composeHangul turns conjoining jamo (as some keyboards and file systems send them) into

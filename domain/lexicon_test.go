@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -433,4 +435,129 @@ func TestDefaultLexicon(t *testing.T) {
 			t.Errorf("DefaultLexicon().Lookup(%q) = %+v, %v, want the staple itself", name, info, ok)
 		}
 	}
+}
+
+func TestDefaultLexiconLoads(t *testing.T) {
+	if _, err := domain.LoadLexicon(os.DirFS("lexicon")); err != nil {
+		t.Fatalf("LoadLexicon(domain/lexicon) error = %v", err)
+	}
+}
+
+func TestDefaultLexiconLookup(t *testing.T) {
+	l := domain.DefaultLexicon()
+	tests := []struct{ give, want string }{
+		{give: "달걀", want: "계란"},
+		{give: "Eggs", want: "계란"},
+		{give: "대파 ", want: "대파"},
+		{give: "다진 마늘", want: "마늘"},
+		{give: "돼지고기 앞다리살", want: "돼지고기"},
+		{give: "삼겹살", want: "돼지고기"},
+		{give: "닭가슴살", want: "닭고기"},
+		{give: "ground beef", want: "소고기"},
+		{give: "배추김치", want: "김치"},
+		{give: "스팸", want: "햄"},
+		{give: "참치", want: "참치캔"},
+		{give: "오뎅", want: "어묵"},
+		{give: "떡볶이떡", want: "떡"},
+		{give: "신라면", want: "라면"},
+		{give: "칼국수", want: "칼국수면"},
+		{give: "감자전분", want: "전분"},
+		{give: "Spring Onions", want: "대파"},
+		{give: "mozzarella cheese", want: "모차렐라치즈"},
+		{give: "햇반", want: "밥"},
+	}
+	for _, tt := range tests {
+		if got, _ := l.Lookup(tt.give); got.Name != tt.want {
+			t.Errorf("DefaultLexicon().Lookup(%q) = %q, want %q", tt.give, got.Name, tt.want)
+		}
+	}
+}
+
+func TestDefaultLexiconMentions(t *testing.T) {
+	l := domain.DefaultLexicon()
+	tests := []struct {
+		give string
+		want []string
+	}{
+		{give: "돼지고기 앞다리살 200g", want: []string{"돼지고기"}},
+		{give: "2 eggs, beaten", want: []string{"계란"}},
+		{give: "1 eggplant, diced", want: []string{"가지"}},
+		{give: "김치 1/4포기와 김 2장", want: []string{"김치", "김"}},
+		{give: "salt and pepper to taste", want: []string{"소금", "후추"}},
+		{give: "고추장 2큰술, 고춧가루 1큰술", want: []string{"고추장", "고춧가루"}},
+		{give: "peanut butter 2 tbsp", want: []string{"땅콩버터"}},
+		{give: "무 1/4개, 배 1/2개", want: []string{"무", "배"}},
+		{give: "새우젓 1작은술", want: []string{"새우젓"}},
+		{give: "oyster sauce 1 tbsp", want: []string{"굴소스"}},
+		{give: "김밥용 단무지", want: []string{"단무지"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, info := range l.Mentions(tt.give) {
+			got = append(got, info.Name)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("DefaultLexicon().Mentions(%q) (-want +got):\n%s", tt.give, diff)
+		}
+	}
+}
+
+func TestDefaultLexiconAllergies(t *testing.T) {
+	l := domain.DefaultLexicon()
+	tests := []struct {
+		allergy  string
+		excludes []string
+		keeps    []string
+	}{
+		{allergy: "갑각류", excludes: []string{"새우", "꽃게", "새우젓", "김치"}, keeps: []string{"오징어", "두부"}},
+		{allergy: "shellfish", excludes: []string{"새우", "꽃게", "바지락", "굴"}, keeps: []string{"고등어"}},
+		{allergy: "조개류", excludes: []string{"바지락", "홍합", "굴", "굴소스"}, keeps: []string{"새우"}},
+		{allergy: "견과류", excludes: []string{"땅콩", "호두", "잣", "아몬드"}, keeps: []string{"깨"}},
+		{allergy: "nuts", excludes: []string{"땅콩", "호두", "캐슈넛"}, keeps: []string{"밥"}},
+		{allergy: "우유", excludes: []string{"우유", "치즈", "버터", "생크림"}, keeps: []string{"두부"}},
+		{allergy: "dairy", excludes: []string{"우유", "요거트"}, keeps: []string{"계란"}},
+		{allergy: "gluten", excludes: []string{"밀가루", "간장", "라면", "부침가루"}, keeps: []string{"쌀", "감자"}},
+		{allergy: "대두", excludes: []string{"두부", "된장", "간장"}, keeps: []string{"감자"}},
+		{allergy: "메밀", excludes: []string{"메밀면"}, keeps: []string{"소면"}},
+		{allergy: "난류", excludes: []string{"계란", "마요네즈"}, keeps: []string{"두부"}},
+		{allergy: "생선", excludes: []string{"고등어", "멸치", "참치캔", "어묵", "멸치액젓"}, keeps: []string{"새우"}},
+		{allergy: "해산물", excludes: []string{"고등어", "새우", "오징어", "바지락", "낙지"}, keeps: []string{"돼지고기"}},
+		{allergy: "참깨", excludes: []string{"깨", "참기름"}, keeps: []string{"들기름"}},
+		{allergy: "돼지고기", excludes: []string{"돼지고기", "햄", "베이컨"}, keeps: []string{"소고기"}},
+		{allergy: "소고기", excludes: []string{"소고기"}, keeps: []string{"닭고기"}},
+		{allergy: "토마토", excludes: []string{"토마토", "방울토마토", "케첩"}, keeps: []string{"파프리카"}},
+		{allergy: "양파", excludes: []string{"양파"}, keeps: []string{"대파", "마늘"}},
+	}
+	for _, tt := range tests {
+		set := l.Allergy(tt.allergy)
+		for _, name := range append(slices.Clone(tt.excludes), tt.keeps...) {
+			info, ok := l.Lookup(name)
+			if !ok {
+				t.Errorf("DefaultLexicon().Lookup(%q) found nothing", name)
+				continue
+			}
+			if got, want := set.Excludes(info), slices.Contains(tt.excludes, name); got != want {
+				t.Errorf("Allergy(%q).Excludes(%s) = %v, want %v", tt.allergy, name, got, want)
+			}
+		}
+	}
+}
+
+func FuzzLexicon(f *testing.F) {
+	for _, s := range []string{"돼지고기 앞다리살 200g", "2 eggs, beaten", "김치 1/4포기", "egg", "eg", "무를", "\u1100\u1161", "파 ", "ｅｇｇ"} {
+		f.Add(s, "계란")
+	}
+	l := domain.DefaultLexicon()
+	f.Fuzz(func(t *testing.T, text, allergy string) {
+		for _, info := range l.Mentions(text) {
+			if got, ok := l.Lookup(info.Name); !ok || got.Name != info.Name {
+				t.Errorf("Mentions(%q) found %q, which Lookup resolves to %q, %v", text, info.Name, got.Name, ok)
+			}
+		}
+		if info, ok := l.Lookup(text); ok && !l.ViolatesAllergies(info.Name, []string{text}) {
+			t.Errorf("ViolatesAllergies(%q, [%q]) = false, want true: it names that ingredient", info.Name, text)
+		}
+		_ = l.ViolatesAllergies(text, []string{allergy})
+		_ = l.Allergy(allergy).Excludes(domain.IngredientInfo{Name: text, English: text})
+	})
 }
