@@ -158,9 +158,8 @@ func TestCheckRecipes(t *testing.T) {
 			},
 		},
 		{
-			name: "no recipes",
+			name: "no recipes, when nothing fits",
 			edit: func(r *domain.Result) { *r = domain.Result{} },
-			want: []string{"no recipes"},
 		},
 		{
 			name: "too many recipes",
@@ -229,7 +228,9 @@ func TestEnforceConstraints(t *testing.T) {
 		},
 		{
 			name: "allergen by its own name",
-			edit: func(r *domain.Result) { r.ExistingIngredientsRecipes[1].Ingredients = append(r.ExistingIngredientsRecipes[1].Ingredients, "땅콩 1큰술") },
+			edit: func(r *domain.Result) {
+				r.ExistingIngredientsRecipes[1].Ingredients = append(r.ExistingIngredientsRecipes[1].Ingredients, "땅콩 1큰술")
+			},
 			give: domain.Preferences{Allergies: []string{"땅콩"}},
 			want: [2][]string{{"계란말이", "파계란국"}, {"김치전", "참치김치찌개"}},
 			wantDropped: []domain.Violation{
@@ -247,16 +248,20 @@ func TestEnforceConstraints(t *testing.T) {
 		},
 		{
 			name: "allergen among the additional ingredients",
-			edit: func(r *domain.Result) { r.AdditionalIngredientsRecipes[1].AdditionalIngredients = []string{"새우"} },
-			give: domain.Preferences{Allergies: []string{"갑각류"}},
+			edit: func(r *domain.Result) {
+				r.AdditionalIngredientsRecipes[1].AdditionalIngredients = []string{"호두 한 줌"}
+			},
+			give: domain.Preferences{Allergies: []string{"견과류"}},
 			want: [2][]string{{"계란말이", "김치볶음밥", "파계란국"}, {"김치전"}},
 			wantDropped: []domain.Violation{
-				{Recipe: "참치김치찌개", Reason: `ingredient "새우" conflicts with the allergies`},
+				{Recipe: "참치김치찌개", Reason: `ingredient "호두 한 줌" conflicts with the allergies`},
 			},
 		},
 		{
 			name: "egg allergy through 달걀",
-			edit: func(r *domain.Result) { r.ExistingIngredientsRecipes[0].Ingredients = []string{"달걀 3개", "소금"} },
+			edit: func(r *domain.Result) {
+				r.ExistingIngredientsRecipes[0].Ingredients = []string{"달걀 3개", "소금"}
+			},
 			give: domain.Preferences{Allergies: []string{"계란"}},
 			want: [2][]string{nil, nil},
 			wantDropped: []domain.Violation{
@@ -285,6 +290,17 @@ func TestEnforceConstraints(t *testing.T) {
 			wantDropped: []domain.Violation{
 				{Recipe: "김치전", Reason: "cookingTime 50 exceeds maxCookingTime 30"},
 				{Recipe: "참치김치찌개", Reason: "cookingTime 45 exceeds maxCookingTime 30"},
+			},
+			wantErr: true,
+		},
+		{
+			name: "an allergy group reaches hidden ingredients: 김치 holds salted shrimp",
+			edit: func(*domain.Result) {},
+			give: domain.Preferences{Allergies: []string{"갑각류"}},
+			wantDropped: []domain.Violation{
+				{Recipe: "김치볶음밥", Reason: `ingredient "김치 1컵" conflicts with the allergies`},
+				{Recipe: "김치전", Reason: `ingredient "김치" conflicts with the allergies`},
+				{Recipe: "참치김치찌개", Reason: `ingredient "김치" conflicts with the allergies`},
 			},
 			wantErr: true,
 		},
