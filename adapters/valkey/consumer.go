@@ -83,7 +83,7 @@ type runningJob struct {
 func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application.Processor, opts ConsumerOptions, log *zap.Logger) *Consumer {
 	k := newKeys(cfg.QueueName)
 	stopSenders := make(chan struct{})
-	return &Consumer{
+	c := &Consumer{
 		stopSenders:  stopSenders,
 		batch:        newBatcher(rdb, 2, stopSenders),
 		rdb:          rdb,
@@ -96,8 +96,9 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		stopClaiming: make(chan struct{}),
 		stopLoops:    make(chan struct{}),
 		claimDone:    make(chan struct{}),
-		progress:     newProgressWriter(rdb, k, log),
 	}
+	c.progress = newProgressWriter(rdb, k, c.isRunning, log)
+	return c
 }
 
 // Start launches the consumer's loops and returns at once.
@@ -223,6 +224,11 @@ func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJ
 	if err != nil {
 		return nil, translate(err)
 	}
+	return parseClaimed(reply), nil
+}
+
+// parseClaimed reads the 6 fields per job that take.lua appends to a script's reply.
+func parseClaimed(reply []any) []claimedJob {
 	const fields = 6
 	jobs := make([]claimedJob, 0, len(reply)/fields)
 	for i := 0; i+fields <= len(reply); i += fields {
@@ -242,19 +248,30 @@ func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJ
 			err:   err,
 		})
 	}
-	return jobs, nil
+	return jobs
 }
 
-// execute runs one claimed job and records how its attempt ended.
+// execute runs claimed jobs in one slot: the first, then each next job that recording
+// the previous one's end took from the pending list.
 func (c *Consumer) execute(cj claimedJob) {
 	defer c.jobs.Done()
 	defer func() { <-c.slots }()
+	for next := &cj; next != nil; {
+		next = c.runOne(*next)
+	}
+}
+
+// runOne runs one claimed job, records how its attempt ended and returns the job the
+// slot takes next, if any.
+func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
 	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
+	end := func(mode, payload string, d time.Duration) *claimedJob {
+		return c.finish(log, job.ID, cj.token, mode, payload, d)
+	}
 	if cj.err != nil {
 		log.Error("stored request unreadable", zap.Error(cj.err))
-		c.finish(log, job.ID, cj.token, "fail", "stored request unreadable", 0)
-		return
+		return end("fail", "stored request unreadable", 0)
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
@@ -268,51 +285,71 @@ func (c *Consumer) execute(cj claimedJob) {
 	case err == nil:
 		data, encErr := encodeResult(res)
 		if encErr != nil {
-			c.finish(log, job.ID, cj.token, "fail", "result could not be stored", 0)
-			return
+			return end("fail", "result could not be stored", 0)
 		}
-		c.finish(log, job.ID, cj.token, "complete", string(data), c.opts.ResultTTL)
-		log.Info("job completed", zap.String("provider", res.Provider), zap.Duration("took", time.Since(start)))
+		if ce := log.Check(zap.DebugLevel, "job completed"); ce != nil {
+			ce.Write(zap.String("provider", res.Provider), zap.Duration("took", time.Since(start)))
+		}
+		return end("complete", string(data), c.opts.ResultTTL)
 	case errors.Is(cause, application.ErrCancelled):
 		log.Info("job cancelled")
 	case errors.Is(cause, errLeaseLost):
 		log.Warn("job abandoned: its lease was taken over")
 	case errors.Is(cause, application.ErrShutdown):
-		c.finish(log, job.ID, cj.token, "handback", "", 0)
+		end("handback", "", 0)
 		log.Info("job handed back for another worker")
 	default:
 		if delay, retry := c.proc.RetryDelay(job.Attempt, err); retry {
 			log.Warn("attempt failed, retrying", zap.Error(err), zap.Duration("in", delay))
-			c.finish(log, job.ID, cj.token, "retry", err.Error(), delay)
-			return
+			return end("retry", err.Error(), delay)
 		}
 		log.Error("job failed", zap.Error(err))
-		c.finish(log, job.ID, cj.token, "fail", err.Error(), 0)
+		return end("fail", err.Error(), 0)
 	}
+	return nil
 }
 
 // finish runs the finish script, trying again for a while when Valkey is away; if it
-// never answers, the lease expires and another worker takes the job up again.
-func (c *Consumer) finish(log *zap.Logger, id domain.JobID, token int64, mode, payload string, d time.Duration) {
+// never answers, the lease expires and another worker takes the job up again. Unless the
+// consumer is stopping (or the job is handed back), the script also takes the next
+// pending job for this slot, which finish returns.
+func (c *Consumer) finish(log *zap.Logger, id domain.JobID, token int64, mode, payload string, d time.Duration) *claimedJob {
+	takeNext := "0"
+	if mode != "handback" && !c.stopping() {
+		takeNext = "1"
+	}
 	pause := newPause(100*time.Millisecond, 2*time.Second)
 	for try := 1; ; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		applied, err := c.batch.run(ctx, finishScript,
-			[]string{c.keys.job(id), c.keys.leases(), c.keys.pending(), c.keys.delayed(), c.keys.dead()},
-			string(id), token, mode, payload, d.Milliseconds(),
-		).Int()
+		reply, err := c.batch.run(ctx, finishScript,
+			[]string{c.keys.job(id), c.keys.leases(), c.keys.pending(), c.keys.delayed(), c.keys.dead(), c.keys.jobPrefix()},
+			string(id), token, mode, payload, d.Milliseconds(), takeNext, c.opts.Lease.Milliseconds(),
+		).Slice()
 		cancel()
 		if err == nil {
-			if applied == 0 {
+			if applied, _ := reply[0].(int64); applied == 0 {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", mode))
 			}
-			return
+			if next := parseClaimed(reply[1:]); len(next) > 0 {
+				return &next[0]
+			}
+			return nil
 		}
 		c.health(translate(err))
 		if try == 5 || !pause.wait(c.stopLoops) {
 			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", mode), zap.Error(err))
-			return
+			return nil
 		}
+	}
+}
+
+// stopping reports whether Stop has begun.
+func (c *Consumer) stopping() bool {
+	select {
+	case <-c.stopClaiming:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -320,6 +357,14 @@ func (c *Consumer) track(id domain.JobID, r runningJob) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.running[id] = r
+}
+
+// isRunning reports whether this worker still runs the job under token.
+func (c *Consumer) isRunning(id domain.JobID, token int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.running[id]
+	return ok && r.token == token
 }
 
 func (c *Consumer) untrack(id domain.JobID) {

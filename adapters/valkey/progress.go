@@ -10,14 +10,18 @@ import (
 	"github.com/naengbu/recipe-ai/domain"
 )
 
-// progressWriter writes progress reports in the background, batching those of all
-// running jobs into one pipeline. Progress is advisory: when Valkey is slow or away,
-// reports are dropped rather than holding up a job; the script ignores late ones.
+// progressWriter writes progress reports in the background. It gathers them for a short
+// interval, keeps the highest report of each job, drops the jobs that ended meanwhile
+// (their end already says more) and writes the rest in one pipeline. Progress is
+// advisory: when Valkey is slow or away reports are dropped rather than holding up a
+// job, and the script ignores late or backward ones.
 type progressWriter struct {
-	rdb     redis.UniversalClient
-	keys    keys
-	log     *zap.Logger
-	updates chan progressUpdate
+	rdb      redis.UniversalClient
+	keys     keys
+	log      *zap.Logger
+	running  func(domain.JobID, int64) bool
+	updates  chan progressUpdate
+	interval time.Duration
 }
 
 type progressUpdate struct {
@@ -26,10 +30,12 @@ type progressUpdate struct {
 	progress int
 }
 
-const progressBatch = 256
+// progressInterval is how long reports gather before they are written.
+const progressInterval = 10 * time.Millisecond
 
-func newProgressWriter(rdb redis.UniversalClient, k keys, log *zap.Logger) *progressWriter {
-	return &progressWriter{rdb: rdb, keys: k, log: log.Named("progress"), updates: make(chan progressUpdate, 4*progressBatch)}
+func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.JobID, int64) bool, log *zap.Logger) *progressWriter {
+	return &progressWriter{rdb: rdb, keys: k, log: log.Named("progress"), running: running,
+		updates: make(chan progressUpdate, 1024), interval: progressInterval}
 }
 
 // report queues one update without blocking.
@@ -41,42 +47,38 @@ func (w *progressWriter) report(id domain.JobID, token int64, progress int) {
 	}
 }
 
-// run writes queued updates until stop closes.
+// run gathers and writes updates until stop closes.
 func (w *progressWriter) run(stop <-chan struct{}) {
-	batch := make([]progressUpdate, 0, progressBatch)
+	gathered := make(map[domain.JobID]progressUpdate)
+	var flush <-chan time.Time
 	for {
 		select {
 		case <-stop:
 			return
 		case u := <-w.updates:
-			batch = append(batch[:0], u)
-		}
-	drain:
-		for len(batch) < progressBatch {
-			select {
-			case u := <-w.updates:
-				batch = append(batch, u)
-			default:
-				break drain
+			if prev, ok := gathered[u.id]; !ok || u.progress > prev.progress || u.token != prev.token {
+				gathered[u.id] = u
+			}
+			if flush == nil {
+				flush = time.After(w.interval)
+			}
+		case <-flush:
+			flush = nil
+			batch := make([]progressUpdate, 0, len(gathered))
+			for _, u := range gathered {
+				if w.running(u.id, u.token) {
+					batch = append(batch, u)
+				}
+			}
+			clear(gathered)
+			if len(batch) > 0 {
+				w.write(batch)
 			}
 		}
-		w.write(batch)
 	}
 }
 
-// write sends one batch, keeping only the highest report of each job.
 func (w *progressWriter) write(batch []progressUpdate) {
-	latest := make(map[domain.JobID]int, len(batch))
-	kept := batch[:0]
-	for _, u := range batch {
-		if i, ok := latest[u.id]; ok {
-			kept[i].progress = max(kept[i].progress, u.progress)
-			continue
-		}
-		latest[u.id] = len(kept)
-		kept = append(kept, u)
-	}
-	batch = kept
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {

@@ -12,9 +12,13 @@ var (
 	enqueueSrc    string
 	enqueueScript = redis.NewScript(enqueueSrc)
 
+	// take.lua defines a function that claim.lua and finish.lua call.
+	//go:embed scripts/take.lua
+	takeSrc string
+
 	//go:embed scripts/claim.lua
 	claimSrc    string
-	claimScript = redis.NewScript(claimSrc)
+	claimScript = redis.NewScript(takeSrc + claimSrc)
 
 	//go:embed scripts/progress.lua
 	progressSrc    string
@@ -26,7 +30,7 @@ var (
 
 	//go:embed scripts/finish.lua
 	finishSrc    string
-	finishScript = redis.NewScript(finishSrc)
+	finishScript = redis.NewScript(takeSrc + finishSrc)
 
 	//go:embed scripts/sweep.lua
 	sweepSrc    string

@@ -7,35 +7,16 @@
 -- ARGV[1] how many jobs at most (when ARGV[3] is "")
 -- ARGV[2] lease length, ms
 -- ARGV[3] "" to pop from pending, or the id BLMOVE put on the in-flight list
--- Returns a flat list of 6 fields per job: id, lease token, attempt, request JSON,
--- request id, created ms.
+-- Returns a flat list of 6 fields per job; see take.
 local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local deadline = now + tonumber(ARGV[2])
 local out = {}
 
-local function take(id)
-  local jk = KEYS[3] .. id
-  if redis.call("HGET", jk, "state") ~= "pending" then
-    return
-  end
-  local lease = redis.call("HINCRBY", jk, "lease", 1)
-  local attempt = redis.call("HINCRBY", jk, "attempts", 1)
-  redis.call("HSET", jk, "state", "processing", "progress", 10, "updated", now)
-  redis.call("ZADD", KEYS[2], deadline, id)
-  local f = redis.call("HMGET", jk, "req", "rid", "created")
-  out[#out + 1] = id
-  out[#out + 1] = lease
-  out[#out + 1] = attempt
-  out[#out + 1] = f[1]
-  out[#out + 1] = f[2]
-  out[#out + 1] = f[3]
-end
-
 if ARGV[3] ~= "" then
   if redis.call("LREM", KEYS[4], 1, ARGV[3]) == 1 then
     redis.call("HDEL", KEYS[5], ARGV[3])
-    take(ARGV[3])
+    take(ARGV[3], KEYS[3], KEYS[2], deadline, now, out)
   end
   return out
 end
@@ -44,6 +25,6 @@ for _ = 1, tonumber(ARGV[1]) do
   if not id then
     break
   end
-  take(id)
+  take(id, KEYS[3], KEYS[2], deadline, now, out)
 end
 return out
