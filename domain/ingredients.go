@@ -1,8 +1,8 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 )
 
 // MaxIngredients is the most ingredients one request may name.
@@ -35,14 +35,14 @@ func parseIngredients(raw []string, field string, errs *fieldErrors) Ingredients
 	names := make([]string, 0, len(raw))
 	for i, r := range raw {
 		name, ok := cleanText(r)
-		at := fmt.Sprintf("%s[%d]", field, i)
+		at := func() string { return field + "[" + strconv.Itoa(i) + "]" }
 		switch {
 		case !ok:
-			errs.add(at, "must not contain control characters")
+			errs.add(at(), "must not contain control characters")
 		case name == "":
-			errs.add(at, "must not be empty")
+			errs.add(at(), "must not be empty")
 		case length(name) > MaxTextLength:
-			errs.add(at, "must be at most %d characters", MaxTextLength)
+			errs.add(at(), "must be at most %d characters", MaxTextLength)
 		case !seen[textKey(name)]:
 			seen[textKey(name)] = true
 			names = append(names, name)

@@ -6,6 +6,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,7 +84,8 @@ func (p *producer) submit(ctx context.Context, seq int) error {
 		return err
 	}
 	// The request id carries the enqueue time to the worker, as X-Request-ID would.
-	_, err = p.gens.Submit(ctx, req, application.Submission{RequestID: fmt.Sprintf("bench-%d-%d", seq, enqUs)})
+	rid := "bench-" + strconv.Itoa(seq) + "-" + strconv.FormatInt(enqUs, 10)
+	_, err = p.gens.Submit(ctx, req, application.Submission{RequestID: rid})
 	return err
 }
 
@@ -121,6 +124,15 @@ func measureEnqueue(ctx context.Context, rdb *redis.Client, s settings) (float64
 		return 0, err
 	}
 	defer p.rdb.Close()
+	if path := os.Getenv("QUEUEBENCH_CPUPROFILE"); path != "" {
+		f, err := os.Create(path + ".enqueue")
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	took, err := p.submitAll(ctx, s.n, s.conc)
 	if err != nil {
 		return 0, err

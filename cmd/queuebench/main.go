@@ -26,7 +26,11 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
+	only    string // PEERS_MEASURE: enqueue, drain or latency alone; all when empty
 }
+
+// measures reports whether the run includes the named phase.
+func (s settings) measures(phase string) bool { return s.only == "" || s.only == phase }
 
 func loadSettings() settings {
 	return settings{
@@ -37,6 +41,7 @@ func loadSettings() settings {
 		reps:    envInt("PEERS_REPS", 3),
 		latN:    envInt("PEERS_LAT_N", 2000),
 		latRate: envInt("PEERS_LAT_RATE", 500),
+		only:    os.Getenv("PEERS_MEASURE"),
 	}
 }
 
@@ -71,34 +76,47 @@ func run() error {
 	rss := make([]float64, 0, s.reps)
 	var p50, p95, p99 []float64
 	for rep := 1; rep <= s.reps; rep++ {
-		progressf("rep %d/%d: enqueue %d jobs with %d producers", rep, s.reps, s.n, s.conc)
-		rate, err := measureEnqueue(ctx, rdb, s)
-		if err != nil {
-			return fmt.Errorf("enqueue: %w", err)
+		if s.measures("enqueue") {
+			progressf("rep %d/%d: enqueue %d jobs with %d producers", rep, s.reps, s.n, s.conc)
+			rate, err := measureEnqueue(ctx, rdb, s)
+			if err != nil {
+				return fmt.Errorf("enqueue: %w", err)
+			}
+			enqueue = append(enqueue, rate)
 		}
-		enqueue = append(enqueue, rate)
-
-		progressf("rep %d/%d: drain %d jobs with one worker process", rep, s.reps, s.n)
-		rate, peak, err := measureDrain(ctx, rdb, s)
-		if err != nil {
-			return fmt.Errorf("drain: %w", err)
+		if s.measures("drain") {
+			progressf("rep %d/%d: drain %d jobs with one worker process", rep, s.reps, s.n)
+			rate, peak, err := measureDrain(ctx, rdb, s)
+			if err != nil {
+				return fmt.Errorf("drain: %w", err)
+			}
+			drain, rss = append(drain, rate), append(rss, peak)
 		}
-		drain, rss = append(drain, rate), append(rss, peak)
-
-		progressf("rep %d/%d: latency of %d jobs at %d jobs/s", rep, s.reps, s.latN, s.latRate)
-		lat, err := measureLatency(ctx, rdb, s)
-		if err != nil {
-			return fmt.Errorf("latency: %w", err)
+		if s.measures("latency") {
+			progressf("rep %d/%d: latency of %d jobs at %d jobs/s", rep, s.reps, s.latN, s.latRate)
+			lat, err := measureLatency(ctx, rdb, s)
+			if err != nil {
+				return fmt.Errorf("latency: %w", err)
+			}
+			p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
 		}
-		p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
 	}
-	r.line("enqueue", "jobs/s", "higher", enqueue, nil)
-	r.line("drain", "jobs/s", "higher", drain, map[string]any{"worker_processes": 1})
-	r.line("worker_peak_rss", "MiB", "lower", rss, map[string]any{"worker_processes": 1})
-	lat := map[string]any{"n": s.latN, "rate": s.latRate, "worker_processes": 1}
-	r.line("latency_p50", "ms", "lower", p50, lat)
-	r.line("latency_p95", "ms", "lower", p95, lat)
-	r.line("latency_p99", "ms", "lower", p99, lat)
+	if len(enqueue) > 0 {
+		r.line("enqueue", "jobs/s", "higher", enqueue, nil)
+	}
+	if len(drain) > 0 {
+		r.line("drain", "jobs/s", "higher", drain, map[string]any{"worker_processes": 1})
+		r.line("worker_peak_rss", "MiB", "lower", rss, map[string]any{"worker_processes": 1})
+	}
+	if len(p50) > 0 {
+		lat := map[string]any{"n": s.latN, "rate": s.latRate, "worker_processes": 1}
+		r.line("latency_p50", "ms", "lower", p50, lat)
+		r.line("latency_p95", "ms", "lower", p95, lat)
+		r.line("latency_p99", "ms", "lower", p99, lat)
+	}
+	if !s.measures("engine") {
+		return nil
+	}
 	return benchEngine(r)
 }
 
