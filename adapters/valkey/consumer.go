@@ -84,7 +84,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 	k := newKeys(cfg.QueueName)
 	stopSenders := make(chan struct{})
 	c := &Consumer{
-		stopSenders:  stopSenders,
+		stopSenders: stopSenders,
 		// Two senders overlap one pipeline's round trip with the next: the drain
 		// measured about 8% faster than with one.
 		batch:        newBatcher(rdb, 2, stopSenders),
