@@ -299,7 +299,7 @@ func TestManyJobsOverThreeConsumersRunExactlyOnce(t *testing.T) {
 }
 
 func TestValkeyOutageIsUnavailableAndBothSidesRecover(t *testing.T) {
-	srv := valkeytest.Start(t)
+	srv := valkeytest.Start(t, false)
 	f := newFixture(t, srv, nil)
 	f.consumer()
 	f.waitState(f.submit("before"), domain.StateCompleted)

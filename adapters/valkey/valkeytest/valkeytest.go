@@ -48,7 +48,7 @@ func Shared(t testing.TB) *Server {
 		}
 		return &Server{URL: url, Addr: opts.Addr}
 	}
-	sharedOnce.Do(func() { shared, sharedErr = start() })
+	sharedOnce.Do(func() { shared, sharedErr = start(false) })
 	if sharedErr != nil {
 		unavailable(t, sharedErr)
 	}
@@ -57,10 +57,11 @@ func Shared(t testing.TB) *Server {
 
 // Start starts a server of the test's own, which the test may stop and start again; it
 // is killed when the test ends. It never uses TEST_VALKEY_URL, since the test controls
-// the process.
-func Start(t testing.TB) *Server {
+// the process. With persistent, every write is appended to disk before it is
+// acknowledged (appendfsync always), so a restart keeps everything acknowledged.
+func Start(t testing.TB, persistent bool) *Server {
 	t.Helper()
-	s, err := start()
+	s, err := start(persistent)
 	if err != nil {
 		unavailable(t, err)
 	}
@@ -89,7 +90,7 @@ func Binary() (string, error) {
 	return "", fmt.Errorf("neither valkey-server nor redis-server is installed (install Debian's redis-server)")
 }
 
-func start() (*Server, error) {
+func start(persistent bool) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -103,10 +104,14 @@ func start() (*Server, error) {
 		return nil, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	aof := []string{"--appendonly", "no"}
+	if persistent {
+		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
+	}
 	s := &Server{
 		URL: "redis://" + addr + "/0", Addr: addr, bin: bin, dir: dir,
-		args: []string{"--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-			"--dir", dir, "--daemonize", "no", "--loglevel", "warning"},
+		args: append([]string{"--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "",
+			"--dir", dir, "--daemonize", "no", "--loglevel", "warning"}, aof...),
 	}
 	return s, s.Restart()
 }

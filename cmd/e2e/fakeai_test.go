@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/naengbu/recipe-ai/adapters/ai/aitest"
+)
+
+// fakeOpenAI speaks OpenAI's chat completions wire format to the worker's real openai
+// adapter. It counts calls per job marker (an ingredient "marker-N" in the prompt) and
+// can hold calls open until the worker gives up on them.
+type fakeOpenAI struct {
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     map[string]int
+	holdFirst bool          // hold each marker's first call until the client goes away
+	held      chan string   // a marker whose call is being held
+	abandoned chan string   // a marker whose held call the client abandoned
+	delay     time.Duration // before every answer
+}
+
+var markerPattern = regexp.MustCompile(`marker-\d+`)
+
+func newFakeOpenAI(t *testing.T) *fakeOpenAI {
+	f := &fakeOpenAI{calls: map[string]int{}, held: make(chan string, 100), abandoned: make(chan string, 100)}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// env points a worker at the fake, with no other provider to fall back to.
+func (f *fakeOpenAI) env() map[string]string {
+	return map[string]string{"AI_PROVIDERS": "openai", "OPENAI_BASE_URL": f.srv.URL + "/v1", "OPENAI_API_KEY": "sk-test"}
+}
+
+func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	marker := markerPattern.FindString(string(body))
+	f.mu.Lock()
+	f.calls[marker]++
+	hold := f.holdFirst && f.calls[marker] == 1
+	delay := f.delay
+	f.mu.Unlock()
+	if hold {
+		f.held <- marker
+		<-r.Context().Done()
+		f.abandoned <- marker
+		return
+	}
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return
+	}
+	reply := aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = io.WriteString(w, reply.Body)
+}
+
+func (f *fakeOpenAI) callCount(marker string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[marker]
+}
+
+// waitHeld waits until a call is being held and returns its marker.
+func (f *fakeOpenAI) waitHeld(t *testing.T) string {
+	t.Helper()
+	select {
+	case m := <-f.held:
+		return m
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker never called the provider")
+		return ""
+	}
+}
