@@ -49,7 +49,7 @@ func (r *reporter) line(measurement, unit, better string, runs []float64, extra 
 		"schema": "peers-queue-bench/v1", "library": "recipe-queue", "library_version": r.commit,
 		"client": r.client, "runtime": runtime.Version(), "redis_version": r.redisVersion,
 		"measurement": measurement, "variant": "default", "unit": unit, "better": better,
-		"runs": rounded(runs), "median": round(median(runs)), "min": round(slices.Min(runs)), "max": round(slices.Max(runs)),
+		"runs": rounded(runs), "median": round(median(runs)), "min": round(minOf(runs)), "max": round(maxOf(runs)),
 		"params": params, "host": map[string]any{"cpus": runtime.NumCPU()},
 		"time": time.Now().UTC().Format(time.RFC3339),
 	})
@@ -77,6 +77,9 @@ func percentile(sorted []float64, p float64) float64 {
 	i := int(float64(len(sorted))*p/100+0.5) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
+
+func minOf(xs []float64) float64 { return slices.Min(xs) }
+func maxOf(xs []float64) float64 { return slices.Max(xs) }
 
 func round(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
 
