@@ -107,7 +107,7 @@ func newAPI(jobs *memJobs) http.Handler {
 func newAPIWith(queue application.JobQueue, store application.StatusStore, ready httpapi.ReadyFunc, gatherer prometheus.Gatherer) http.Handler {
 	g := application.NewGenerations(queue, store, nil, func() time.Time { return testNow })
 	log := zap.NewNop()
-	return httpapi.NewRouter(httpapi.NewHandler(g, log), httpapi.NewOperations(ready, gatherer), log)
+	return httpapi.NewRouter(httpapi.NewHandler(g, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), log)
 }
 
 // call serves one request; header holds extra request headers.

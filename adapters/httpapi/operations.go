@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,15 +16,46 @@ import (
 // returns an error.
 type ReadyFunc func(ctx context.Context) error
 
-// Operations serves /health, /ready and /metrics, on the api and on the worker.
+// Operations serves /health, /ready and /metrics, on the api and on the worker, and
+// counts the requests of the listener it is part of.
 type Operations struct {
 	ready    ReadyFunc
 	gatherer prometheus.Gatherer
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
-// NewOperations builds the operations routes.
-func NewOperations(ready ReadyFunc, gatherer prometheus.Gatherer) *Operations {
-	return &Operations{ready: ready, gatherer: gatherer}
+// NewOperations builds the operations routes; the request metrics go to reg and /metrics
+// serves gatherer.
+func NewOperations(ready ReadyFunc, reg prometheus.Registerer, gatherer prometheus.Gatherer) *Operations {
+	o := &Operations{
+		ready:    ready,
+		gatherer: gatherer,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "recipe_http_requests_total",
+			Help: "HTTP requests answered, by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "recipe_http_request_duration_seconds",
+			Help:    "How long HTTP requests took to answer, by route.",
+			Buckets: []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1},
+		}, []string{"route"}),
+	}
+	reg.MustRegister(o.requests, o.duration)
+	return o
+}
+
+// measure counts each request under its route pattern (never the raw path, whose job
+// ids would make unbounded labels).
+func (o *Operations) measure(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	o.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).Inc()
+	o.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
 }
 
 func (o *Operations) register(r *gin.Engine) {
@@ -41,7 +74,7 @@ func (o *Operations) register(r *gin.Engine) {
 
 // NewOperationsRouter builds the worker's listener: the operations routes only.
 func NewOperationsRouter(ops *Operations, log *zap.Logger) *gin.Engine {
-	r := newEngine(log)
+	r := newEngine(log, ops)
 	ops.register(r)
 	return r
 }

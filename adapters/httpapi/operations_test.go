@@ -87,7 +87,7 @@ func TestMetrics(t *testing.T) {
 func TestOperationsRouter(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{Name: "recipe_worker_busy", Help: "Jobs running."}))
-	h := httpapi.NewOperationsRouter(httpapi.NewOperations(func(context.Context) error { return nil }, reg), zap.NewNop())
+	h := httpapi.NewOperationsRouter(httpapi.NewOperations(func(context.Context) error { return nil }, reg, reg), zap.NewNop())
 	tests := []struct {
 		method   string
 		path     string

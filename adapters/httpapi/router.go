@@ -25,7 +25,7 @@ func init() {
 
 // NewRouter builds the api's routes: the recipe routes and the operations routes.
 func NewRouter(h *Handler, ops *Operations, log *zap.Logger) *gin.Engine {
-	r := newEngine(log)
+	r := newEngine(log, ops)
 	v1 := r.Group("/v1/recipe")
 	v1.POST("/generate", h.createGeneration)
 	v1.GET("/status/:jobId", h.getStatus)
@@ -35,13 +35,13 @@ func NewRouter(h *Handler, ops *Operations, log *zap.Logger) *gin.Engine {
 }
 
 // newEngine is a gin engine with the middleware every listener shares: request ids,
-// access logs, JSON errors for panics, unknown routes and wrong methods.
-func newEngine(log *zap.Logger) *gin.Engine {
+// access logs, metrics, JSON errors for panics, unknown routes and wrong methods.
+func newEngine(log *zap.Logger, ops *Operations) *gin.Engine {
 	log = log.Named("http")
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(withRequestID, accessLog(log), gin.CustomRecovery(func(c *gin.Context, recovered any) {
+	r.Use(withRequestID, accessLog(log), ops.measure, gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		log.Error("panic serving request", zap.Any("panic", recovered), zap.Stack("stack"))
 		writeError(c, log, errPanic)
 	}))

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
@@ -15,6 +16,9 @@ import (
 	"github.com/naengbu/recipe-ai/config"
 	"github.com/naengbu/recipe-ai/domain"
 )
+
+// endLabels name the finish script's modes in metrics.
+var endLabels = map[string]string{"complete": "completed", "retry": "retry", "fail": "failed", "handback": "handed_back"}
 
 // errLeaseLost is the cause of a job context whose lease another worker took over.
 var errLeaseLost = errors.New("lease lost")
@@ -71,6 +75,7 @@ type Consumer struct {
 	pubsub       *redis.PubSub
 	batch        *batcher
 	progress     *progressWriter
+	metrics      *consumerMetrics
 	down         atomic.Bool
 }
 
@@ -79,8 +84,8 @@ type runningJob struct {
 	cancel context.CancelCauseFunc
 }
 
-// NewConsumer builds a consumer of the queue named by QUEUE_NAME.
-func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application.Processor, opts ConsumerOptions, log *zap.Logger) *Consumer {
+// NewConsumer builds a consumer of the queue named by QUEUE_NAME; its metrics go to reg.
+func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application.Processor, opts ConsumerOptions, reg prometheus.Registerer, log *zap.Logger) *Consumer {
 	k := newKeys(cfg.QueueName)
 	stopSenders := make(chan struct{})
 	c := &Consumer{
@@ -98,6 +103,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		stopClaiming: make(chan struct{}),
 		stopLoops:    make(chan struct{}),
 		claimDone:    make(chan struct{}),
+		metrics:      newConsumerMetrics(reg),
 	}
 	c.progress = newProgressWriter(rdb, k, c.isRunning, log)
 	return c
@@ -268,7 +274,9 @@ func (c *Consumer) execute(cj claimedJob) {
 func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
 	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
+	start := time.Now()
 	end := func(mode, payload string, d time.Duration) *claimedJob {
+		c.metrics.ended(endLabels[mode], time.Since(start))
 		return c.finish(log, job.ID, cj.token, mode, payload, d)
 	}
 	if cj.err != nil {
@@ -280,7 +288,6 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	c.track(job.ID, runningJob{token: cj.token, cancel: cancel})
 	defer c.untrack(job.ID)
 
-	start := time.Now()
 	res, err := c.proc.Process(ctx, job, func(p int) { c.progress.report(job.ID, cj.token, p) })
 	cause := context.Cause(ctx)
 	switch {
@@ -294,8 +301,10 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 		}
 		return end("complete", string(data), c.opts.ResultTTL)
 	case errors.Is(cause, application.ErrCancelled):
+		c.metrics.ended("cancelled", time.Since(start))
 		log.Info("job cancelled")
 	case errors.Is(cause, errLeaseLost):
+		c.metrics.ended("lease_lost", time.Since(start))
 		log.Warn("job abandoned: its lease was taken over")
 	case errors.Is(cause, application.ErrShutdown):
 		end("handback", "", 0)

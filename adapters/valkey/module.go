@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
@@ -26,6 +27,9 @@ var APIModule = fx.Module("valkey",
 		func(q *Queue) application.JobQueue { return q },
 		func(q *Queue) application.StatusStore { return q },
 	),
+	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
+		return reg.Register(NewQueueCollector(rdb, cfg.QueueName))
+	}),
 )
 
 // WorkerModule provides the Valkey client and the consumer, which starts and stops

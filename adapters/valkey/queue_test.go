@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
@@ -28,6 +31,8 @@ type fixture struct {
 	gens  *application.Generations
 	gen   *fakeGenerator
 	log   *zap.Logger
+	reg   *prometheus.Registry
+	ends  *prometheus.CounterVec // the consumers' recipe_worker_attempts_total, read back
 }
 
 func newFixture(t *testing.T, srv *valkeytest.Server, env map[string]string) *fixture {
@@ -65,7 +70,10 @@ func (f *fixture) consumer(mutate ...func(*valkey.ConsumerOptions)) *valkey.Cons
 		m(&opts)
 	}
 	policy := application.RetryPolicy{Attempts: f.cfg.JobAttempts, Backoff: f.cfg.JobBackoff}
-	c := valkey.NewConsumer(f.rdb, f.cfg, application.NewProcessor(f.gen, policy, f.log, nil), opts, f.log)
+	reg := prometheus.NewRegistry()
+	c := valkey.NewConsumer(f.rdb, f.cfg, application.NewProcessor(f.gen, policy, f.log, nil), opts, reg, f.log)
+	f.reg = reg
+	f.ends = attemptsCounter(f.t, reg)
 	c.Start()
 	f.t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -73,6 +81,21 @@ func (f *fixture) consumer(mutate ...func(*valkey.ConsumerOptions)) *valkey.Cons
 		_ = c.Stop(ctx)
 	})
 	return c
+}
+
+// attemptsCounter finds recipe_worker_attempts_total in reg, to read it back.
+func attemptsCounter(t *testing.T, reg *prometheus.Registry) *prometheus.CounterVec {
+	t.Helper()
+	ends := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "recipe_worker_attempts_total",
+		Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, cancelled, handed_back, lease_lost.",
+	}, []string{"end"})
+	err := reg.Register(ends)
+	are, ok := err.(prometheus.AlreadyRegisteredError)
+	if !ok {
+		t.Fatalf("recipe_worker_attempts_total is not registered: %v", err)
+	}
+	return are.ExistingCollector.(*prometheus.CounterVec)
 }
 
 func (f *fixture) submit(user string, ingredients ...string) domain.JobID {
@@ -213,4 +236,37 @@ func TestProgressIsVisibleWhileRunningAndNeverGoesBack(t *testing.T) {
 	}
 	close(release)
 	f.waitState(id, domain.StateCompleted)
+}
+
+func TestMetricsCountAttemptsAndQueueDepth(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	f.gen.on("m-fail", func(context.Context, int) error { return fmt.Errorf("bad key: %w", application.ErrPermanent) })
+	pendingReg := prometheus.NewRegistry()
+	pendingReg.MustRegister(valkey.NewQueueCollector(f.rdb, f.cfg.QueueName))
+	f.submit("m-ok")
+	failed := f.submit("m-fail")
+	if err := testutil.GatherAndCompare(pendingReg, strings.NewReader(`
+# HELP recipe_queue_jobs Jobs in the queue by state, read from Valkey at scrape time.
+# TYPE recipe_queue_jobs gauge
+recipe_queue_jobs{state="dead"} 0
+recipe_queue_jobs{state="delayed"} 0
+recipe_queue_jobs{state="pending"} 2
+recipe_queue_jobs{state="running"} 0
+`)); err != nil {
+		t.Errorf("queue depth before the worker: %v", err)
+	}
+	f.consumer()
+	f.waitState(failed, domain.StateFailed)
+	want := map[string]float64{"completed": 1, "failed": 1}
+	for end, n := range want {
+		got := 0.0
+		deadline := time.Now().Add(5 * time.Second)
+		for got != n && time.Now().Before(deadline) {
+			got = testutil.ToFloat64(f.ends.WithLabelValues(end))
+			time.Sleep(5 * time.Millisecond)
+		}
+		if got != n {
+			t.Errorf("recipe_worker_attempts_total{end=%q} = %v, want %v", end, got, n)
+		}
+	}
 }

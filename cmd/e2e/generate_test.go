@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -21,7 +22,7 @@ func TestGenerateThroughAPIValkeyAndWorker(t *testing.T) {
 	srv := valkeytest.Shared(t)
 	env := baseEnv(t, srv, nil)
 	api := start(t, "api", env)
-	start(t, "worker", env)
+	worker := start(t, "worker", env)
 
 	var a accepted
 	resp := call(t, http.MethodPost, api.url("/v1/recipe/generate"), exampleRequest, map[string]string{"X-Request-ID": "e2e-1"}, &a)
@@ -72,6 +73,30 @@ func TestGenerateThroughAPIValkeyAndWorker(t *testing.T) {
 			t.Errorf("additional recipe %q lists no additional ingredients", r.Name)
 		}
 	}
+	for _, m := range []struct {
+		p    *process
+		want string
+	}{
+		{api, `recipe_http_requests_total{method="POST",route="/v1/recipe/generate",status="202"} 1`},
+		{api, `recipe_queue_jobs{state="pending"} 0`},
+		{worker, `recipe_worker_attempts_total{end="completed"} 1`},
+		{worker, `recipe_ai_provider_calls_total{outcome="success",provider="offline"} 1`},
+	} {
+		if body := get(t, m.p.url("/metrics")); !strings.Contains(body, m.want) {
+			t.Errorf("%s /metrics lacks %q", m.p.name, m.want)
+		}
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
 }
 
 func usesAny(lines, names []string) bool {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -61,6 +62,7 @@ func runWorker() error {
 		fx.NopLogger,
 		fx.Supply(cfg, logging.Binary("bench-worker")),
 		fx.Provide(func(cfg config.Config) (*zap.Logger, error) { return logging.New(cfg, "bench-worker") }),
+		fx.Provide(func() prometheus.Registerer { return prometheus.NewRegistry() }),
 		valkey.WorkerModule,
 		fx.Provide(func(log *zap.Logger) *application.Processor {
 			policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
