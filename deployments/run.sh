@@ -17,14 +17,15 @@ host="${hostport%:*}"; port="${hostport##*:}"
 [ "$host" = "$hostport" ] && port=6379
 [ -n "$host" ] || host=127.0.0.1
 
-answers() {
-  exec 3<>"/dev/tcp/$host/$port" 2>/dev/null || return 1
+# answers reports whether a Valkey-compatible server replies to PING at host:port. It runs
+# in a subshell, so the descriptor it opens (and its redirections) end with it.
+answers() (
+  exec 3<>"/dev/tcp/$host/$port" || exit 1
   printf 'PING\r\n' >&3
-  local reply=""
+  reply=""
   read -r -t 2 reply <&3 || true
-  exec 3>&- 3<&-
   [[ "$reply" == +PONG* || "$reply" == -NOAUTH* || "$reply" == -WRONGPASS* ]]
-}
+) 2>/dev/null
 
 pids=()
 cleanup() {
