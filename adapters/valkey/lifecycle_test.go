@@ -175,19 +175,23 @@ func TestDeadLetterRetryAndDelete(t *testing.T) {
 	mu.Lock()
 	fail = false
 	mu.Unlock()
-	if err := f.queue.RetryDead(ctx, id); err != nil {
-		t.Fatalf("RetryDead error = %v", err)
+	dead := application.NewDeadLetters(f.queue)
+	if listed, err := dead.List(ctx, 0, 10); err != nil || len(listed) != 2 {
+		t.Fatalf("List = %d dead letters, %v; want 2", len(listed), err)
+	}
+	if err := dead.Retry(ctx, id); err != nil {
+		t.Fatalf("Retry error = %v", err)
 	}
 	if st := f.waitState(id, domain.StateCompleted); st.Attempts != 1 {
 		t.Errorf("attempts after a dead-letter retry = %d, want a fresh count of 1", st.Attempts)
 	}
-	if err := f.queue.DeleteDead(ctx, gone); err != nil {
-		t.Fatalf("DeleteDead error = %v", err)
+	if err := dead.Delete(ctx, gone); err != nil {
+		t.Fatalf("Delete error = %v", err)
 	}
 	if _, err := f.queue.Status(ctx, gone); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("Status(deleted) error = %v, want ErrNotFound", err)
 	}
-	if err := f.queue.RetryDead(ctx, id); !errors.Is(err, domain.ErrNotFound) {
+	if err := dead.Retry(ctx, id); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("RetryDead(not dead) error = %v, want ErrNotFound", err)
 	}
 }

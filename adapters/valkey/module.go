@@ -26,6 +26,7 @@ var APIModule = fx.Module("valkey",
 		},
 		func(q *Queue) application.JobQueue { return q },
 		func(q *Queue) application.StatusStore { return q },
+		func(q *Queue) application.DeadLetterQueue { return q },
 	),
 	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
 		return reg.Register(NewQueueCollector(rdb, cfg.QueueName))
