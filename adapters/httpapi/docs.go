@@ -5,7 +5,7 @@ import (
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
 
-	"github.com/naengbu/recipe-ai/adapters/httpapi/docs"
+	_ "github.com/naengbu/recipe-ai/adapters/httpapi/docs" // registers the generated document
 )
 
 // @title       Recipe AI
@@ -15,6 +15,5 @@ import (
 
 // registerDocs serves the Swagger UI at /docs/index.html and the document at /docs/doc.json.
 func registerDocs(r *gin.Engine) {
-	docs.SwaggerInfo.BasePath = "/"
 	r.GET("/docs/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
 }
