@@ -322,3 +322,49 @@ func TestValkeyOutageIsUnavailableAndBothSidesRecover(t *testing.T) {
 	}
 	f.waitState(f.submit("after"), domain.StateCompleted)
 }
+
+func TestConcurrentEnqueuesKeepBackpressureAndIdempotencyExact(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), map[string]string{"QUEUE_MAX_LENGTH": "10"})
+	ctx := context.Background()
+	first, err := f.gens.Submit(ctx, request(t, "c0"), application.Submission{IdempotencyKey: "same"})
+	if err != nil {
+		t.Fatalf("Submit(first keyed) error = %v", err)
+	}
+	const callers = 60
+	var wg sync.WaitGroup
+	ids := make([]domain.JobID, callers)
+	errs := make([]error, callers)
+	for i := range callers {
+		wg.Go(func() {
+			sub := application.Submission{}
+			if i%2 == 0 { // half of the callers repeat the first request under its key
+				sub.IdempotencyKey = "same"
+			}
+			job, err := f.gens.Submit(ctx, request(t, fmt.Sprintf("c%d", i%2)), sub)
+			ids[i], errs[i] = job.ID, err
+		})
+	}
+	wg.Wait()
+	keyed, accepted, full := map[domain.JobID]bool{}, 0, 0
+	for i, err := range errs {
+		switch {
+		case err == nil && i%2 == 0:
+			keyed[ids[i]] = true
+		case err == nil:
+			accepted++
+		case errors.Is(err, application.ErrUnavailable):
+			full++
+		default:
+			t.Errorf("Submit %d error = %v", i, err)
+		}
+	}
+	if len(keyed) != 1 || !keyed[first.ID] {
+		t.Errorf("the %d callers repeating an Idempotency-Key got job ids %v, want only %s (even once the queue is full)", callers/2, keyed, first.ID)
+	}
+	if accepted != 9 || full != callers/2-9 {
+		t.Errorf("unkeyed callers: %d accepted, %d refused; want 9 (10 minus the keyed job) and %d", accepted, full, callers/2-9)
+	}
+	if n := f.rdb.LLen(ctx, "recipe:{"+f.cfg.QueueName+"}:pending").Val(); n != 10 {
+		t.Errorf("LLEN pending = %d, want exactly QUEUE_MAX_LENGTH 10", n)
+	}
+}

@@ -2,28 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/naengbu/recipe-ai/adapters/ai/offline"
-	"github.com/naengbu/recipe-ai/domain"
 )
 
 // benchEngine measures the offline engine on the benchmark's request: time, bytes and
 // allocations per Generate, each rep a testing.Benchmark run.
 func benchEngine(r *reporter) error {
-	var body apiBody
-	if err := json.Unmarshal(payload, &body); err != nil {
-		return err
-	}
-	pr := body.Preferences
-	req, err := domain.NewGenerationRequest(body.UserID, body.Ingredients, domain.Preferences{
-		Dietary: pr.Dietary, Cuisine: pr.Cuisine, Allergies: pr.Allergies, MaxCookingTime: pr.MaxCookingTime,
-		Servings: pr.Servings, Language: domain.Language(pr.Language),
-	})
+	req, err := parseBody(payload)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,19 @@ type apiBody struct {
 	} `json:"preferences"`
 }
 
+// parseBody decodes a request body and validates it into a domain request.
+func parseBody(data []byte) (domain.GenerationRequest, error) {
+	var body apiBody
+	if err := json.Unmarshal(data, &body); err != nil {
+		return domain.GenerationRequest{}, err
+	}
+	pr := body.Preferences
+	return domain.NewGenerationRequest(body.UserID, body.Ingredients, domain.Preferences{
+		Dietary: pr.Dietary, Cuisine: pr.Cuisine, Allergies: pr.Allergies, MaxCookingTime: pr.MaxCookingTime,
+		Servings: pr.Servings, Language: domain.Language(pr.Language),
+	})
+}
+
 // producer submits jobs as the api does for each request: decode the body, validate it
 // into a domain request, and Generations.Submit (job record, status, list push).
 type producer struct {
@@ -71,15 +84,7 @@ func newProducer(s settings) (*producer, error) {
 
 func (p *producer) submit(ctx context.Context, seq int) error {
 	enqUs := time.Now().UnixMicro()
-	var body apiBody
-	if err := json.Unmarshal(jobBody(seq, enqUs), &body); err != nil {
-		return err
-	}
-	pr := body.Preferences
-	req, err := domain.NewGenerationRequest(body.UserID, body.Ingredients, domain.Preferences{
-		Dietary: pr.Dietary, Cuisine: pr.Cuisine, Allergies: pr.Allergies, MaxCookingTime: pr.MaxCookingTime,
-		Servings: pr.Servings, Language: domain.Language(pr.Language),
-	})
+	req, err := parseBody(jobBody(seq, enqUs))
 	if err != nil {
 		return err
 	}

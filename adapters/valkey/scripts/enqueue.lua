@@ -1,33 +1,46 @@
--- Enqueue one job: write its record and push it on the pending list, unless the queue is
--- full or its idempotency key already names a job. Idempotency check, length check, write
--- and push happen atomically.
+-- Enqueue jobs: for each, write its record and push it on the pending list, unless the
+-- queue is full or its idempotency key already names a job. Each job's checks, write and
+-- push happen atomically and in order, so the calls that arrive together share one round
+-- trip and one script run without weakening any guarantee (a later job of the batch sees
+-- the earlier ones, as it would one call later).
 -- KEYS[1] pending list
--- KEYS[2] the job's hash
--- KEYS[3] the idempotency key (unused when ARGV[5] is empty)
--- ARGV[1] job id            ARGV[2] request JSON       ARGV[3] request id
--- ARGV[4] language          ARGV[5] request fingerprint, "" without an idempotency key
--- ARGV[6] idempotency ms    ARGV[7] max pending jobs
--- Fields left out of the record read as their zero: progress, attempts, lease token;
+-- KEYS[2i], KEYS[2i+1] job i's hash and idempotency key (any key of the queue when it has none)
+-- ARGV[1] max pending jobs  ARGV[2] idempotency ms
+-- ARGV[3+5(i-1)] .. ARGV[7+5(i-1)]: job i's id, request JSON, request id, language, and
+-- request fingerprint ("" without an idempotency key)
+-- Fields left out of a record read as their zero: progress, attempts, lease token;
 -- "updated" is absent until the job first changes.
--- Returns {"ok", id}, {"dup", first job's id}, {"conflict"} or {"full"}.
-if ARGV[5] ~= "" then
-  local prev = redis.call("GET", KEYS[3])
-  if prev then
-    local sep = string.find(prev, "|", 1, true)
-    if string.sub(prev, 1, sep - 1) == ARGV[5] then
-      return {"dup", string.sub(prev, sep + 1)}
-    end
-    return {"conflict"}
-  end
-end
-if redis.call("LLEN", KEYS[1]) >= tonumber(ARGV[7]) then
-  return {"full"}
-end
+-- Returns 2 fields per job: "ok" and its id, "dup" and the first job's id, "conflict" or
+-- "full" and "".
 local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
-redis.call("HSET", KEYS[2], "req", ARGV[2], "rid", ARGV[3], "lang", ARGV[4], "state", "pending", "created", now)
-redis.call("LPUSH", KEYS[1], ARGV[1])
-if ARGV[5] ~= "" then
-  redis.call("SET", KEYS[3], ARGV[5] .. "|" .. ARGV[1], "PX", ARGV[6])
+local max_pending = tonumber(ARGV[1])
+local pending = redis.call("LLEN", KEYS[1])
+local out = {}
+for i = 1, (#KEYS - 1) / 2 do
+  local job, idem = KEYS[2 * i], KEYS[2 * i + 1]
+  local a = 3 + 5 * (i - 1)
+  local id, fingerprint = ARGV[a], ARGV[a + 4]
+  local verdict, answer = "ok", id
+  local prev = fingerprint ~= "" and redis.call("GET", idem)
+  if prev then
+    local sep = string.find(prev, "|", 1, true)
+    if string.sub(prev, 1, sep - 1) == fingerprint then
+      verdict, answer = "dup", string.sub(prev, sep + 1)
+    else
+      verdict, answer = "conflict", ""
+    end
+  elseif pending >= max_pending then
+    verdict, answer = "full", ""
+  else
+    redis.call("HSET", job, "req", ARGV[a + 1], "rid", ARGV[a + 2], "lang", ARGV[a + 3], "state", "pending", "created", now)
+    redis.call("LPUSH", KEYS[1], id)
+    pending = pending + 1
+    if fingerprint ~= "" then
+      redis.call("SET", idem, fingerprint .. "|" .. id, "PX", ARGV[2])
+    end
+  end
+  out[#out + 1] = verdict
+  out[#out + 1] = answer
 end
-return {"ok", ARGV[1]}
+return out

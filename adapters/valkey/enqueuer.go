@@ -1,0 +1,117 @@
+package valkey
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// enqueuer sends the enqueues that arrive while it is busy as one run of the enqueue
+// script: under load, concurrent requests share one round trip and one script call,
+// while each job keeps its own atomic checks inside it. An idle enqueuer sends a lone
+// job at once, so it adds no latency.
+type enqueuer struct {
+	rdb        redis.UniversalClient
+	keys       keys
+	maxPending int
+	calls      chan *enqueueCall
+}
+
+type enqueueCall struct {
+	ctx     context.Context
+	id      string
+	req     []byte
+	rid     string
+	lang    string
+	idem    application.Idempotency
+	verdict string
+	answer  string
+	err     error
+	done    chan struct{}
+}
+
+// maxEnqueueBatch is the most jobs one script run takes.
+const maxEnqueueBatch = 128
+
+func newEnqueuer(rdb redis.UniversalClient, k keys, maxPending int, stop <-chan struct{}) *enqueuer {
+	e := &enqueuer{rdb: rdb, keys: k, maxPending: maxPending, calls: make(chan *enqueueCall, 4*maxEnqueueBatch)}
+	go e.send(stop)
+	return e
+}
+
+// enqueue queues c for the next script run and waits for its verdict.
+func (e *enqueuer) enqueue(c *enqueueCall) {
+	c.done = make(chan struct{})
+	select {
+	case e.calls <- c:
+	case <-c.ctx.Done():
+		c.err = c.ctx.Err()
+		return
+	}
+	<-c.done
+}
+
+func (e *enqueuer) send(stop <-chan struct{}) {
+	batch := make([]*enqueueCall, 0, maxEnqueueBatch)
+	for {
+		select {
+		case <-stop:
+			return
+		case c := <-e.calls:
+			batch = append(batch[:0], c)
+		}
+	fill:
+		for len(batch) < maxEnqueueBatch {
+			select {
+			case c := <-e.calls:
+				batch = append(batch, c)
+			default:
+				break fill
+			}
+		}
+		e.run(batch)
+		for _, c := range batch {
+			close(c.done)
+		}
+	}
+}
+
+// run sends one batch; a call whose caller gave up meanwhile is left out.
+func (e *enqueuer) run(batch []*enqueueCall) {
+	live := batch[:0:0]
+	keys := []string{e.keys.pending()}
+	args := []any{e.maxPending, application.IdempotencyWindow.Milliseconds()}
+	for _, c := range batch {
+		if c.err = c.ctx.Err(); c.err != nil {
+			continue
+		}
+		idemKey := e.keys.pending() // any key of the queue's slot; unused without a key
+		if c.idem.Key != "" {
+			idemKey = e.keys.idempotency(c.idem.Key)
+		}
+		keys = append(keys, e.keys.job(domain.JobID(c.id)), idemKey)
+		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint)
+		live = append(live, c)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	reply, err := enqueueScript.Run(ctx, e.rdb, keys, args...).StringSlice()
+	if err == nil && len(reply) != 2*len(live) {
+		err = fmt.Errorf("enqueue: %d reply fields for %d jobs", len(reply), len(live))
+	}
+	for i, c := range live {
+		if err != nil {
+			c.err = translate(err)
+			continue
+		}
+		c.verdict, c.answer = reply[2*i], reply[2*i+1]
+	}
+}
