@@ -73,7 +73,7 @@ type Consumer struct {
 	jobs         sync.WaitGroup
 	stopSenders  chan struct{}
 	pubsub       *redis.PubSub
-	batch        *batcher
+	finisher     *finisher
 	progress     *progressWriter
 	metrics      *consumerMetrics
 	down         atomic.Bool
@@ -90,9 +90,9 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 	stopSenders := make(chan struct{})
 	c := &Consumer{
 		stopSenders: stopSenders,
-		// Two senders overlap one pipeline's round trip with the next: the drain
+		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
-		batch:        newBatcher(rdb, 2, stopSenders),
+		finisher:     newFinisher(rdb, k, opts.Lease, 2, stopSenders),
 		rdb:          rdb,
 		keys:         k,
 		proc:         proc,
@@ -235,11 +235,13 @@ func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJ
 	return parseClaimed(reply), nil
 }
 
-// parseClaimed reads the 6 fields per job that take.lua appends to a script's reply.
+// claimedFields is how many reply fields take.lua appends per job.
+const claimedFields = 6
+
+// parseClaimed reads the fields per job that take.lua appends to a script's reply.
 func parseClaimed(reply []any) []claimedJob {
-	const fields = 6
-	jobs := make([]claimedJob, 0, len(reply)/fields)
-	for i := 0; i+fields <= len(reply); i += fields {
+	jobs := make([]claimedJob, 0, len(reply)/claimedFields)
+	for i := 0; i+claimedFields <= len(reply); i += claimedFields {
 		id, _ := reply[i].(string)
 		token, _ := reply[i+1].(int64)
 		attempt, _ := reply[i+2].(int64)
@@ -325,30 +327,20 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 // consumer is stopping (or the job is handed back), the script also takes the next
 // pending job for this slot, which finish returns.
 func (c *Consumer) finish(log *zap.Logger, id domain.JobID, token int64, mode, payload string, d time.Duration) *claimedJob {
-	takeNext := "0"
-	if mode != "handback" && !c.stopping() {
-		takeNext = "1"
-	}
 	pause := newPause(100*time.Millisecond, 2*time.Second)
 	for try := 1; ; try++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		reply, err := c.batch.run(ctx, finishScript,
-			[]string{c.keys.job(id), c.keys.leases(), c.keys.pending(), c.keys.delayed(), c.keys.dead(), c.keys.jobPrefix()},
-			string(id), token, mode, payload, d.Milliseconds(), takeNext, c.opts.Lease.Milliseconds(),
-		).Slice()
-		cancel()
-		if err == nil {
-			if applied, _ := reply[0].(int64); applied == 0 {
+		call := &finishCall{id: id, token: token, mode: mode, payload: payload, ms: d.Milliseconds(),
+			takeNext: mode != "handback" && !c.stopping()}
+		c.finisher.finish(call)
+		if call.err == nil {
+			if !call.applied {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", mode))
 			}
-			if next := parseClaimed(reply[1:]); len(next) > 0 {
-				return &next[0]
-			}
-			return nil
+			return call.next
 		}
-		c.health(translate(err))
+		c.health(call.err)
 		if try == 5 || !pause.wait(c.stopLoops) {
-			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", mode), zap.Error(err))
+			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", mode), zap.Error(call.err))
 			return nil
 		}
 	}

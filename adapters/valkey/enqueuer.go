@@ -40,7 +40,7 @@ const maxEnqueueBatch = 128
 
 func newEnqueuer(rdb redis.UniversalClient, k keys, maxPending int, stop <-chan struct{}) *enqueuer {
 	e := &enqueuer{rdb: rdb, keys: k, maxPending: maxPending, calls: make(chan *enqueueCall, 4*maxEnqueueBatch)}
-	go e.send(stop)
+	go gather(e.calls, maxEnqueueBatch, stop, e.run)
 	return e
 }
 
@@ -56,33 +56,13 @@ func (e *enqueuer) enqueue(c *enqueueCall) {
 	<-c.done
 }
 
-func (e *enqueuer) send(stop <-chan struct{}) {
-	batch := make([]*enqueueCall, 0, maxEnqueueBatch)
-	for {
-		select {
-		case <-stop:
-			return
-		case c := <-e.calls:
-			batch = append(batch[:0], c)
-		}
-	fill:
-		for len(batch) < maxEnqueueBatch {
-			select {
-			case c := <-e.calls:
-				batch = append(batch, c)
-			default:
-				break fill
-			}
-		}
-		e.run(batch)
+// run sends one batch; a call whose caller gave up meanwhile is left out.
+func (e *enqueuer) run(batch []*enqueueCall) {
+	defer func() {
 		for _, c := range batch {
 			close(c.done)
 		}
-	}
-}
-
-// run sends one batch; a call whose caller gave up meanwhile is left out.
-func (e *enqueuer) run(batch []*enqueueCall) {
+	}()
 	live := batch[:0:0]
 	keys := []string{e.keys.pending()}
 	args := []any{e.maxPending, application.IdempotencyWindow.Milliseconds()}

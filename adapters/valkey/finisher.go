@@ -1,0 +1,93 @@
+package valkey
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// finisher records the ends of attempts that arrive while it is busy in one run of the
+// finish script; each end is still checked and applied on its own.
+type finisher struct {
+	rdb   redis.UniversalClient
+	keys  keys
+	lease time.Duration
+	calls chan *finishCall
+}
+
+type finishCall struct {
+	id       domain.JobID
+	token    int64
+	mode     string
+	payload  string
+	ms       int64
+	takeNext bool
+
+	applied bool
+	next    *claimedJob
+	err     error
+	done    chan struct{}
+}
+
+// maxFinishBatch is the most ends one script run records.
+const maxFinishBatch = 64
+
+// newFinisher starts senders goroutines; two overlap one run's round trip with the next.
+func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, senders int, stop <-chan struct{}) *finisher {
+	f := &finisher{rdb: rdb, keys: k, lease: lease, calls: make(chan *finishCall, 4*maxFinishBatch)}
+	for range senders {
+		go gather(f.calls, maxFinishBatch, stop, f.run)
+	}
+	return f
+}
+
+// finish queues c for the next script run and waits for its outcome.
+func (f *finisher) finish(c *finishCall) {
+	c.done = make(chan struct{})
+	f.calls <- c
+	<-c.done
+}
+
+func (f *finisher) run(batch []*finishCall) {
+	defer func() {
+		for _, c := range batch {
+			close(c.done)
+		}
+	}()
+	keys := []string{f.keys.leases(), f.keys.pending(), f.keys.delayed(), f.keys.dead(), f.keys.jobPrefix()}
+	args := []any{f.lease.Milliseconds()}
+	for _, c := range batch {
+		takeNext := "0"
+		if c.takeNext {
+			takeNext = "1"
+		}
+		keys = append(keys, f.keys.job(c.id))
+		args = append(args, string(c.id), c.token, c.mode, c.payload, c.ms, takeNext)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	reply, err := finishScript.Run(ctx, f.rdb, keys, args...).Slice()
+	if err != nil {
+		for _, c := range batch {
+			c.err = translate(err)
+		}
+		return
+	}
+	for _, c := range batch {
+		if len(reply) < 2 {
+			c.err = fmt.Errorf("finish: reply too short for %d jobs", len(batch))
+			continue
+		}
+		applied, _ := reply[0].(int64)
+		hasNext, _ := reply[1].(int64)
+		c.applied, reply = applied == 1, reply[2:]
+		if hasNext == 1 && len(reply) >= claimedFields {
+			next := parseClaimed(reply[:claimedFields])
+			c.next, reply = &next[0], reply[claimedFields:]
+		}
+	}
+}
