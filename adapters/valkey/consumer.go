@@ -89,10 +89,6 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 	k := newKeys(cfg.QueueName)
 	stopSenders := make(chan struct{})
 	c := &Consumer{
-		stopSenders: stopSenders,
-		// Two senders overlap one script run's round trip with the next: the drain
-		// measured about 8% faster than with one.
-		finisher:     newFinisher(rdb, k, opts.Lease, 2, stopSenders),
 		rdb:          rdb,
 		keys:         k,
 		proc:         proc,
@@ -104,6 +100,10 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		stopLoops:    make(chan struct{}),
 		claimDone:    make(chan struct{}),
 		metrics:      newConsumerMetrics(reg),
+		stopSenders:  stopSenders,
+		// Two senders overlap one script run's round trip with the next: the drain
+		// measured about 8% faster than with one.
+		finisher: newFinisher(rdb, k, opts.Lease, 2, stopSenders),
 	}
 	c.progress = newProgressWriter(rdb, k, c.isRunning, log)
 	return c

@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +18,7 @@ type finisher struct {
 	keys  keys
 	lease time.Duration
 	calls chan *finishCall
+	stop  <-chan struct{}
 }
 
 type finishCall struct {
@@ -38,18 +40,31 @@ const maxFinishBatch = 64
 
 // newFinisher starts senders goroutines; two overlap one run's round trip with the next.
 func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, senders int, stop <-chan struct{}) *finisher {
-	f := &finisher{rdb: rdb, keys: k, lease: lease, calls: make(chan *finishCall, 4*maxFinishBatch)}
+	f := &finisher{rdb: rdb, keys: k, lease: lease, calls: make(chan *finishCall, 4*maxFinishBatch), stop: stop}
 	for range senders {
 		go gather(f.calls, maxFinishBatch, stop, f.run)
 	}
 	return f
 }
 
+// errFinisherStopped answers the ends that arrive after the consumer stopped; their
+// leases expire and other workers take the jobs up.
+var errFinisherStopped = errors.New("consumer stopped")
+
 // finish queues c for the next script run and waits for its outcome.
 func (f *finisher) finish(c *finishCall) {
 	c.done = make(chan struct{})
-	f.calls <- c
-	<-c.done
+	select {
+	case f.calls <- c:
+	case <-f.stop:
+		c.err = errFinisherStopped
+		return
+	}
+	select {
+	case <-c.done:
+	case <-f.stop:
+		c.err = errFinisherStopped
+	}
 }
 
 func (f *finisher) run(batch []*finishCall) {
