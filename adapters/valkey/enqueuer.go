@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +21,7 @@ type enqueuer struct {
 	keys       keys
 	maxPending int
 	calls      chan *enqueueCall
+	stop       <-chan struct{}
 }
 
 type enqueueCall struct {
@@ -39,10 +41,13 @@ type enqueueCall struct {
 const maxEnqueueBatch = 128
 
 func newEnqueuer(rdb redis.UniversalClient, k keys, maxPending int, stop <-chan struct{}) *enqueuer {
-	e := &enqueuer{rdb: rdb, keys: k, maxPending: maxPending, calls: make(chan *enqueueCall, 4*maxEnqueueBatch)}
+	e := &enqueuer{rdb: rdb, keys: k, maxPending: maxPending, calls: make(chan *enqueueCall, 4*maxEnqueueBatch), stop: stop}
 	go gather(e.calls, maxEnqueueBatch, stop, e.run)
 	return e
 }
+
+// errQueueClosed answers enqueues that arrive after the queue was closed.
+var errQueueClosed = &application.UnavailableError{RetryAfter: unavailableRetryAfter, Err: errors.New("queue closed")}
 
 // enqueue queues c for the next script run and waits for its verdict.
 func (e *enqueuer) enqueue(c *enqueueCall) {
@@ -52,8 +57,15 @@ func (e *enqueuer) enqueue(c *enqueueCall) {
 	case <-c.ctx.Done():
 		c.err = c.ctx.Err()
 		return
+	case <-e.stop:
+		c.err = errQueueClosed
+		return
 	}
-	<-c.done
+	select {
+	case <-c.done:
+	case <-e.stop:
+		c.err = errQueueClosed
+	}
 }
 
 // run sends one batch; a call whose caller gave up meanwhile is left out.

@@ -24,8 +24,8 @@ type Queue struct {
 	resultTTL  time.Duration
 }
 
-// NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL.
-// Close stops its goroutines.
+// NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL;
+// Close stops its background sender.
 func NewQueue(rdb redis.UniversalClient, cfg config.Config) *Queue {
 	stop := make(chan struct{})
 	k := newKeys(cfg.QueueName)
@@ -35,7 +35,8 @@ func NewQueue(rdb redis.UniversalClient, cfg config.Config) *Queue {
 	}
 }
 
-// Close stops the queue's background senders; calls after Close never return.
+// Close stops the queue's background sender; an Enqueue after Close fails with
+// application.ErrUnavailable.
 func (q *Queue) Close() { close(q.stop) }
 
 // queueFullRetryAfter is what clients are told to wait when the queue is full.

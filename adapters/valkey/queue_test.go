@@ -270,3 +270,12 @@ recipe_queue_jobs{state="running"} 0
 		}
 	}
 }
+
+func TestEnqueueAfterCloseIsUnavailable(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	f.queue.Close()
+	_, err := f.gens.Submit(context.Background(), request(t, "late"), application.Submission{})
+	if !errors.Is(err, application.ErrUnavailable) {
+		t.Fatalf("Submit after Close error = %v, want ErrUnavailable", err)
+	}
+}
