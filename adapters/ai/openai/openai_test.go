@@ -301,26 +301,7 @@ func TestGenerateWithoutKey(t *testing.T) {
 
 func TestGenerateAbandonsRequestWhenCancelled(t *testing.T) {
 	srv := aitest.NewServer(t, aitest.Reply{Hold: true})
-	g := newGenerator(t, srv, openai.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		_, err := g.Generate(ctx, aitest.FridgeRequest(t))
-		done <- err
-	}()
-	aitest.Wait(t, srv.Held(), "the request reaching the server")
-	start := time.Now()
-	cancel()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(time.Second):
-		t.Fatal("Generate() still running 1s after its context was cancelled")
-	}
-	if !errors.Is(err, context.Canceled) || time.Since(start) > time.Second {
-		t.Errorf("Generate() error = %v after %v, want context.Canceled within 1s", err, time.Since(start))
-	}
-	aitest.Wait(t, srv.Abandoned(), "the server seeing the request abandoned")
+	aitest.AbandonsWhenCancelled(t, srv, newGenerator(t, srv, openai.Options{}))
 }
 
 func TestGenerateTimeout(t *testing.T) {
