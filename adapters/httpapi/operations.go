@@ -13,8 +13,9 @@ import (
 )
 
 // ReadyFunc reports whether the process can do its work; /ready answers 503 while it
-// returns an error.
-type ReadyFunc func(ctx context.Context) error
+// returns an error. In the fx graph it is the value named "ready", which the Valkey
+// adapter provides.
+type ReadyFunc = func(ctx context.Context) error
 
 // Operations serves /health, /ready and /metrics, on the api and on the worker, and
 // counts the requests of the listener it is part of.

@@ -17,7 +17,7 @@ import (
 
 // APIModule serves the recipe and operations routes on HTTP_ADDR.
 var APIModule = fx.Module("httpapi",
-	fx.Provide(NewHandler, NewOperations, fx.Private, NewRouter),
+	fx.Provide(NewHandler, operations, fx.Private, NewRouter),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log)
 	}),
@@ -25,11 +25,14 @@ var APIModule = fx.Module("httpapi",
 
 // WorkerModule serves the operations routes on WORKER_HTTP_ADDR.
 var WorkerModule = fx.Module("httpapi",
-	fx.Provide(NewOperations, fx.Private, NewOperationsRouter),
+	fx.Provide(operations, fx.Private, NewOperationsRouter),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
 		serve(lc, cfg.WorkerHTTPAddr, r, log)
 	}),
 )
+
+// operations builds the operations routes on the readiness check named "ready".
+var operations = fx.Annotate(NewOperations, fx.ParamTags(`name:"ready"`))
 
 // serve listens on addr when the app starts and shuts the server down when it stops.
 func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger) {

@@ -27,6 +27,7 @@ var APIModule = fx.Module("valkey",
 		func(q *Queue) application.JobQueue { return q },
 		func(q *Queue) application.StatusStore { return q },
 		func(q *Queue) application.DeadLetterQueue { return q },
+		readiness,
 	),
 	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
 		return reg.Register(NewQueueCollector(rdb, cfg.QueueName))
@@ -43,11 +44,18 @@ var WorkerModule = fx.Module("valkey",
 		},
 		ConsumerOptionsFrom,
 		NewConsumer,
+		readiness,
 	),
 	fx.Invoke(func(lc fx.Lifecycle, c *Consumer) {
 		lc.Append(fx.StartStopHook(c.Start, c.Stop))
 	}),
 )
+
+// readiness provides the check /ready runs, named "ready": Valkey answers PING within a
+// second.
+var readiness = fx.Annotate(func(rdb redis.UniversalClient) func(context.Context) error {
+	return func(ctx context.Context) error { return Ping(ctx, rdb, time.Second) }
+}, fx.ResultTags(`name:"ready"`))
 
 // newManagedClient connects and closes the client with the app. Valkey being away at
 // start is no error: the binaries start, /ready says so, and they recover when it returns.

@@ -3,12 +3,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 
 	"github.com/naengbu/recipe-ai/adapters/httpapi"
@@ -41,12 +39,6 @@ func options(cfg config.Config) []fx.Option {
 			func(q application.JobQueue, s application.StatusStore) *application.Generations {
 				return application.NewGenerations(q, s, nil, nil)
 			},
-			readiness,
 		),
 	}
-}
-
-// readiness makes /ready follow Valkey.
-func readiness(rdb redis.UniversalClient) httpapi.ReadyFunc {
-	return func(ctx context.Context) error { return valkey.Ping(ctx, rdb, time.Second) }
 }

@@ -3,12 +3,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -45,12 +43,6 @@ func options(cfg config.Config) []fx.Option {
 				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
 				return application.NewProcessor(gen, policy, log.Named("processor"), nil)
 			},
-			readiness,
 		),
 	}
-}
-
-// readiness makes /ready follow Valkey.
-func readiness(rdb redis.UniversalClient) httpapi.ReadyFunc {
-	return func(ctx context.Context) error { return valkey.Ping(ctx, rdb, time.Second) }
 }
