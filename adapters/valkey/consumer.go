@@ -298,9 +298,7 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 		if encErr != nil {
 			return end("fail", "result could not be stored", 0)
 		}
-		if ce := log.Check(zap.DebugLevel, "job completed"); ce != nil {
-			ce.Write(zap.String("provider", res.Provider), zap.Duration("took", time.Since(start)))
-		}
+		log.Info("job completed", zap.String("provider", res.Provider), zap.Duration("took", time.Since(start)))
 		return end("complete", string(data), c.opts.ResultTTL)
 	case errors.Is(cause, application.ErrCancelled):
 		c.metrics.ended("cancelled", time.Since(start))

@@ -73,6 +73,9 @@ func TestGenerateThroughAPIValkeyAndWorker(t *testing.T) {
 			t.Errorf("additional recipe %q lists no additional ingredients", r.Name)
 		}
 	}
+	if out := worker.out.String(); !strings.Contains(out, `"request_id":"e2e-1"`) {
+		t.Errorf("worker logs lack the request's X-Request-ID e2e-1:\n%s", out)
+	}
 	for _, m := range []struct {
 		p    *process
 		want string
