@@ -12,10 +12,11 @@ import (
 	"github.com/naengbu/recipe-ai/config"
 )
 
-// Module provides the *zap.Logger and routes fx's own events to it at debug level.
-// (fx.WithLogger applies to the whole app only outside an fx.Module.)
+// Module provides the *zap.Logger, logs the configuration once at start (secrets print
+// as [redacted]) and routes fx's own events to the logger at debug level. (fx.WithLogger
+// applies to the whole app only outside an fx.Module.)
 var Module = fx.Options(
-	fx.Module("logging", fx.Provide(New)),
+	fx.Module("logging", fx.Provide(New), fx.Invoke(logConfig)),
 	fx.WithLogger(func(log *zap.Logger) fxevent.Logger {
 		l := &fxevent.ZapLogger{Logger: log.Named("fx")}
 		l.UseLogLevel(zapcore.DebugLevel)
@@ -46,6 +47,11 @@ func New(cfg config.Config, binary Binary) (*zap.Logger, error) {
 		return nil, fmt.Errorf("build logger: %w", err)
 	}
 	return log.Named(string(binary)), nil
+}
+
+// logConfig logs the configuration the process runs with.
+func logConfig(log *zap.Logger, cfg config.Config) {
+	log.Info("starting", zap.Any("config", cfg))
 }
 
 // Binary names the process in every log line: "api" or "worker".
