@@ -169,6 +169,11 @@ func (c *Consumer) claimLoop() {
 	ctx := context.Background()
 	pause := newPause(50*time.Millisecond, 2*time.Second)
 	for {
+		// Checked on its own first: a select with a free slot ready too would pick at
+		// random and could go on claiming (and blocking in BLMOVE) after Stop.
+		if c.stopping() {
+			return
+		}
 		select {
 		case <-c.stopClaiming:
 			return

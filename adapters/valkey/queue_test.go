@@ -64,7 +64,7 @@ func newFixture(t *testing.T, srv *valkeytest.Server, env map[string]string) *fi
 func (f *fixture) consumer(mutate ...func(*valkey.ConsumerOptions)) *valkey.Consumer {
 	f.t.Helper()
 	opts := valkey.ConsumerOptionsFrom(f.cfg)
-	opts.BlockTimeout = 100 * time.Millisecond
+	opts.BlockTimeout = time.Second // BLMOVE takes whole seconds
 	opts.SweepInterval = 50 * time.Millisecond
 	for _, m := range mutate {
 		m(&opts)
