@@ -90,7 +90,7 @@ func Binary() (string, error) {
 	return "", fmt.Errorf("neither valkey-server nor redis-server is installed (install Debian's redis-server)")
 }
 
-func start(persistent bool) (*Server, error) {
+func start(persistent bool, extra ...string) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -111,7 +111,7 @@ func start(persistent bool) (*Server, error) {
 	s := &Server{
 		URL: "redis://" + addr + "/0", Addr: addr, bin: bin, dir: dir,
 		args: append([]string{"--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "",
-			"--dir", dir, "--daemonize", "no", "--loglevel", "warning"}, aof...),
+			"--dir", dir, "--daemonize", "no", "--loglevel", "warning"}, append(aof, extra...)...),
 	}
 	return s, s.Restart()
 }
