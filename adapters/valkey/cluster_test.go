@@ -49,3 +49,15 @@ func TestQueueRunsOnValkeyCluster(t *testing.T) {
 		t.Errorf("dead letters = %v, %v; want the failed job", dead, err)
 	}
 }
+
+// TestQueueRunsThroughSentinel finds the master through Sentinel and runs a job on it.
+func TestQueueRunsThroughSentinel(t *testing.T) {
+	sentinel := valkeytest.StartSentinel(t, "recipes")
+	srv := &valkeytest.Server{URL: "redis://127.0.0.1:1/0"} // only the db of VALKEY_URL applies in Sentinel mode
+	f := newFixture(t, srv, map[string]string{"VALKEY_SENTINEL_ADDRS": sentinel, "VALKEY_SENTINEL_MASTER": "recipes"})
+	id := f.submit("through-sentinel")
+	f.consumer()
+	if st := f.waitState(id, domain.StateCompleted); st.Result == nil {
+		t.Errorf("job %s completed without a result", id)
+	}
+}
