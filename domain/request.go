@@ -32,3 +32,10 @@ func NewGenerationRequest(userID string, ingredients []string, prefs Preferences
 	}
 	return req, nil
 }
+
+// RestoreGenerationRequest rebuilds a request that NewGenerationRequest accepted before,
+// from its stored parts, without checking them again: a request is validated once, when
+// it is accepted.
+func RestoreGenerationRequest(userID string, ingredients []string, prefs Preferences) GenerationRequest {
+	return GenerationRequest{UserID: userID, Ingredients: Ingredients{names: ingredients}, Preferences: prefs}
+}

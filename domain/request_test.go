@@ -106,3 +106,11 @@ func TestNewGenerationRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestRestoreGenerationRequestKeepsTheStoredParts(t *testing.T) {
+	prefs := domain.Preferences{Cuisine: "korean", Servings: 2, Language: domain.English}
+	got := domain.RestoreGenerationRequest("u-1", []string{"계란", "대파"}, prefs)
+	if got.UserID != "u-1" || got.Ingredients.Len() != 2 || got.Ingredients.Names()[1] != "대파" || got.Preferences.Servings != 2 {
+		t.Errorf("RestoreGenerationRequest = %+v, want the parts as given", got)
+	}
+}

@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -36,17 +37,20 @@ func encodeRequest(req domain.GenerationRequest) ([]byte, error) {
 	})
 }
 
-// decodeRequest rebuilds a stored request through the domain's own checks.
+// decodeRequest rebuilds a stored request; it was validated when it was accepted.
 func decodeRequest(data string) (domain.GenerationRequest, error) {
 	var r requestRecord
 	if err := json.Unmarshal([]byte(data), &r); err != nil {
 		return domain.GenerationRequest{}, fmt.Errorf("decode request: %w", err)
 	}
+	if len(r.Ingredients) == 0 {
+		return domain.GenerationRequest{}, errors.New("decode request: no ingredients")
+	}
 	p := r.Preferences
-	return domain.NewGenerationRequest(r.UserID, r.Ingredients, domain.Preferences{
+	return domain.RestoreGenerationRequest(r.UserID, r.Ingredients, domain.Preferences{
 		Dietary: p.Dietary, Cuisine: p.Cuisine, Allergies: p.Allergies,
 		MaxCookingTime: p.MaxCookingTime, Servings: p.Servings, Language: domain.Language(p.Language),
-	})
+	}), nil
 }
 
 // resultRecord is how a completed job's result is stored.
