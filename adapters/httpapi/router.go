@@ -23,14 +23,20 @@ func init() {
 	}
 }
 
-// NewRouter builds the api's routes: the recipe routes and the operations routes.
-func NewRouter(h *Handler, ops *Operations, log *zap.Logger) *gin.Engine {
+// Routes adds routes from another package to the api's router, such as the Swagger UI.
+type Routes func(*gin.Engine)
+
+// NewRouter builds the api's routes: the recipe routes, the operations routes and the
+// extra ones.
+func NewRouter(h *Handler, ops *Operations, log *zap.Logger, extra ...Routes) *gin.Engine {
 	r := newEngine(log, ops)
 	v1 := r.Group("/v1/recipe")
 	v1.POST("/generate", h.createGeneration)
 	v1.GET("/status/:jobId", h.getStatus)
 	ops.register(r)
-	registerDocs(r)
+	for _, add := range extra {
+		add(r)
+	}
 	return r
 }
 

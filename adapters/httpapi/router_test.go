@@ -9,7 +9,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
 
+	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/adapters/httpapi/swagger"
+	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/domain"
 )
 
@@ -65,7 +69,10 @@ func TestRouterRecoversPanics(t *testing.T) {
 }
 
 func TestRouterServesDocs(t *testing.T) {
-	h := newAPI(newMemJobs())
+	q := newMemJobs()
+	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), zap.NewNop()),
+		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
+		zap.NewNop(), swagger.Register)
 	tests := []struct {
 		path     string
 		wantType string

@@ -15,9 +15,11 @@ import (
 	"github.com/naengbu/recipe-ai/config"
 )
 
-// APIModule serves the recipe and operations routes on HTTP_ADDR.
+// APIModule serves the recipe and operations routes on HTTP_ADDR, and the Routes of the
+// "routes" group.
 var APIModule = fx.Module("httpapi",
-	fx.Provide(NewHandler, operations, fx.Private, NewRouter),
+	fx.Provide(NewHandler, operations, fx.Private,
+		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, `group:"routes"`))),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log)
 	}),

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/adapters/httpapi/swagger"
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
@@ -39,6 +40,7 @@ func options(cfg config.Config) []fx.Option {
 			func(q application.JobQueue, s application.StatusStore) *application.Generations {
 				return application.NewGenerations(q, s, nil, nil)
 			},
+			fx.Annotate(func() httpapi.Routes { return swagger.Register }, fx.ResultTags(`group:"routes"`)),
 		),
 	}
 }

@@ -73,6 +73,12 @@ func TestGenerateThroughAPIValkeyAndWorker(t *testing.T) {
 			t.Errorf("additional recipe %q lists no additional ingredients", r.Name)
 		}
 	}
+	if body := get(t, api.url("/docs/doc.json")); !strings.Contains(body, `"/v1/recipe/generate"`) {
+		t.Errorf("api /docs/doc.json lacks the generate route: %.200s", body)
+	}
+	if resp := call(t, http.MethodGet, worker.url("/docs/index.html"), "", nil, nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("worker /docs/index.html = %d, want 404 (the worker serves no docs)", resp.StatusCode)
+	}
 	if out := worker.out.String(); !strings.Contains(out, `"request_id":"e2e-1"`) {
 		t.Errorf("worker logs lack the request's X-Request-ID e2e-1:\n%s", out)
 	}
