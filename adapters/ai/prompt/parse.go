@@ -102,6 +102,15 @@ func (o object) has(name string) bool {
 	return ok
 }
 
+// required is get for a field the answer must have; a missing one is a problem.
+func (o object) required(name, at string, p *problems) (json.RawMessage, bool) {
+	raw, ok := o.get(name)
+	if !ok {
+		p.add("%s.%s: missing", at, name)
+	}
+	return raw, ok
+}
+
 // get returns the value of the field name, matched case-insensitively as encoding/json
 // does. A null value counts as absent.
 func (o object) get(name string) (json.RawMessage, bool) {
@@ -161,9 +170,8 @@ func (o object) recipe(at string, p *problems) domain.Recipe {
 }
 
 func (o object) text(name, at string, p *problems) string {
-	raw, ok := o.get(name)
+	raw, ok := o.required(name, at, p)
 	if !ok {
-		p.add("%s.%s: missing", at, name)
 		return ""
 	}
 	var s string
@@ -178,9 +186,8 @@ func (o object) text(name, at string, p *problems) string {
 var numberText = regexp.MustCompile(`(?i)^\s*(\d{1,5})\s*(분|인분|인|min|mins|minute|minutes|serving|servings|people|persons?)?\s*$`)
 
 func (o object) number(name, at string, p *problems) int {
-	raw, ok := o.get(name)
+	raw, ok := o.required(name, at, p)
 	if !ok {
-		p.add("%s.%s: missing", at, name)
 		return 0
 	}
 	var f float64
@@ -205,9 +212,8 @@ func (o object) number(name, at string, p *problems) int {
 // list reads an array of strings, or one string of comma- or line-separated items.
 // Empty items are dropped.
 func (o object) list(name, at string, p *problems) []string {
-	raw, ok := o.get(name)
+	raw, ok := o.required(name, at, p)
 	if !ok {
-		p.add("%s.%s: missing", at, name)
 		return nil
 	}
 	var items []string
@@ -231,9 +237,8 @@ func (o object) list(name, at string, p *problems) []string {
 // instructions reads a string, or a list of steps that it numbers (unless they already
 // are) and joins with newlines.
 func (o object) instructions(name, at string, p *problems) string {
-	raw, ok := o.get(name)
+	raw, ok := o.required(name, at, p)
 	if !ok {
-		p.add("%s.%s: missing", at, name)
 		return ""
 	}
 	var s string
