@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/adapters/valkey/valkeytest"
 	"github.com/naengbu/recipe-ai/application"
@@ -16,7 +18,7 @@ import (
 )
 
 func TestCancelPendingJobNeverStarts(t *testing.T) {
-	f := newFixture(t, valkeytest.Shared(t), nil)
+	f := newFixture(t, valkeytest.Shared(t), map[string]string{"RESULT_TTL": "90s"})
 	id := f.submit("cancel-me")
 	st, err := f.gens.Cancel(context.Background(), id)
 	if err != nil || st.Status.State() != domain.StateCancelled {
@@ -24,6 +26,9 @@ func TestCancelPendingJobNeverStarts(t *testing.T) {
 	}
 	if n := f.rdb.LLen(context.Background(), "recipe:{"+f.cfg.QueueName+"}:pending").Val(); n != 0 {
 		t.Errorf("LLEN pending after cancel = %d, want 0", n)
+	}
+	if ttl := f.rdb.PTTL(context.Background(), f.jobKey(id)).Val(); ttl <= 80*time.Second || ttl > 90*time.Second {
+		t.Errorf("PTTL(cancelled job) = %v, want about RESULT_TTL 90s", ttl)
 	}
 	after := f.submit("after") // a later job proves the consumer ran past the cancelled one
 	f.consumer()
@@ -135,7 +140,10 @@ func TestTemporaryFailuresRetryWithBackoffThenDeadLetter(t *testing.T) {
 	if err != nil || len(dead) != 1 || dead[0].ID != id {
 		t.Fatalf("DeadLetters = %v, %v; want the failed job", dead, err)
 	}
-	history := f.rdb.HGet(context.Background(), "recipe:{"+f.cfg.QueueName+"}:job:"+string(id), "history").Val()
+	if ttl := f.rdb.PTTL(context.Background(), f.jobKey(id)).Val(); ttl != -1 {
+		t.Errorf("PTTL(failed job) = %v, want none: dead letters stay until retried or deleted", ttl)
+	}
+	history := f.rdb.HGet(context.Background(), f.jobKey(id), "history").Val()
 	if n := strings.Count(history, `"attempt"`); n != 3 {
 		t.Errorf("attempt history = %s, want 3 entries", history)
 	}
@@ -366,5 +374,70 @@ func TestConcurrentEnqueuesKeepBackpressureAndIdempotencyExact(t *testing.T) {
 	}
 	if n := f.rdb.LLen(ctx, "recipe:{"+f.cfg.QueueName+"}:pending").Val(); n != 10 {
 		t.Errorf("LLEN pending = %d, want exactly QUEUE_MAX_LENGTH 10", n)
+	}
+}
+
+func TestHeartbeatsKeepALongJobOnOneWorker(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), map[string]string{"JOB_LEASE": "1s"})
+	f.gen.on("long", func(ctx context.Context, _ int) error {
+		select {
+		case <-time.After(2500 * time.Millisecond): // well past the lease: only renewals keep it
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	id := f.submit("long")
+	f.consumer()
+	f.consumer() // a second worker whose sweeps would take the job over without renewals
+	st := f.waitState(id, domain.StateCompleted)
+	if n := f.gen.callCount("long"); n != 1 || st.Attempts != 1 {
+		t.Errorf("generator calls = %d, attempts = %d; want 1 and 1", n, st.Attempts)
+	}
+}
+
+func TestLostLeaseAbandonsTheRun(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), map[string]string{"JOB_LEASE": "1s"})
+	abandoned := make(chan struct{})
+	f.gen.on("taken", func(ctx context.Context, call int) error {
+		if call > 1 { // the sweeper puts the job back once the stale lease runs out
+			return nil
+		}
+		<-ctx.Done()
+		close(abandoned)
+		return ctx.Err()
+	})
+	id := f.submit("taken")
+	f.consumer()
+	<-f.gen.started
+	// Another claim of the job (as after a recovery) makes this worker's lease token stale.
+	if err := f.rdb.HIncrBy(context.Background(), f.jobKey(id), "lease", 1).Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-abandoned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the run whose lease was taken over was never abandoned")
+	}
+	f.waitFor(id, "counted as lease_lost", func(domain.JobStatus) bool {
+		return testutil.ToFloat64(f.ends.WithLabelValues("lease_lost")) == 1
+	})
+}
+
+func TestLostWorkerOutOfAttemptsGoesToTheDeadLetters(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), map[string]string{"JOB_LEASE": "1s", "JOB_ATTEMPTS": "1"})
+	f.gen.on("doomed", blockUntilCancelled)
+	id := f.submit("doomed")
+	dead := f.consumer()
+	<-f.gen.started
+	dead.Freeze()
+	f.consumer()
+	st := f.waitState(id, domain.StateFailed)
+	if !strings.Contains(st.Status.Err(), "lease expired") {
+		t.Errorf("error = %q, want the lost worker named", st.Status.Err())
+	}
+	letters, err := application.NewDeadLetters(f.queue).List(context.Background(), 0, 10)
+	if err != nil || len(letters) != 1 || letters[0].ID != id {
+		t.Errorf("dead letters = %v, %v; want the job", letters, err)
 	}
 }

@@ -98,6 +98,11 @@ func attemptsCounter(t *testing.T, reg *prometheus.Registry) *prometheus.Counter
 	return are.ExistingCollector.(*prometheus.CounterVec)
 }
 
+// jobKey is the Valkey key of a job's record.
+func (f *fixture) jobKey(id domain.JobID) string {
+	return "recipe:{" + f.cfg.QueueName + "}:job:" + string(id)
+}
+
 func (f *fixture) submit(user string, ingredients ...string) domain.JobID {
 	f.t.Helper()
 	job, err := f.gens.Submit(context.Background(), request(f.t, user, ingredients...), application.Submission{RequestID: "req-" + user})
@@ -210,7 +215,7 @@ func TestCompletedJobKeepsResultForResultTTL(t *testing.T) {
 	if got := st.Result.UserID; got != "u1" {
 		t.Errorf("result userId = %q, want u1", got)
 	}
-	ttl := f.rdb.PTTL(context.Background(), "recipe:{"+f.cfg.QueueName+"}:job:"+string(id)).Val()
+	ttl := f.rdb.PTTL(context.Background(), f.jobKey(id)).Val()
 	if ttl <= 80*time.Second || ttl > 90*time.Second {
 		t.Errorf("PTTL(job) = %v, want about RESULT_TTL 90s", ttl)
 	}
