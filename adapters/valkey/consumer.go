@@ -334,16 +334,16 @@ func (c *Consumer) finish(log *zap.Logger, id domain.JobID, token int64, mode, p
 	for try := 1; ; try++ {
 		call := &finishCall{id: id, token: token, mode: mode, payload: payload, ms: d.Milliseconds(),
 			takeNext: mode != "handback" && !c.stopping()}
-		c.finisher.finish(call)
-		if call.err == nil {
+		err := c.finisher.finish(call)
+		if err == nil {
 			if !call.applied {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", mode))
 			}
 			return call.next
 		}
-		c.health(call.err)
+		c.health(err)
 		if try == 5 || !pause.wait(c.stopLoops) {
-			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", mode), zap.Error(call.err))
+			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", mode), zap.Error(err))
 			return nil
 		}
 	}

@@ -49,23 +49,18 @@ func newEnqueuer(rdb redis.UniversalClient, k keys, maxPending int, stop <-chan 
 // errQueueClosed answers enqueues that arrive after the queue was closed.
 var errQueueClosed = &application.UnavailableError{RetryAfter: unavailableRetryAfter, Err: errors.New("queue closed")}
 
-// enqueue queues c for the next script run and waits for its verdict.
-func (e *enqueuer) enqueue(c *enqueueCall) {
+// enqueue queues c for the next script run and waits for its verdict; on an error,
+// c's other fields mean nothing.
+func (e *enqueuer) enqueue(c *enqueueCall) error {
 	c.done = make(chan struct{})
-	select {
-	case e.calls <- c:
-	case <-c.ctx.Done():
-		c.err = c.ctx.Err()
-		return
-	case <-e.stop:
-		c.err = errQueueClosed
-		return
+	err := handOff(c.ctx, e.calls, c, c.done, e.stop)
+	switch {
+	case errors.Is(err, errSenderStopped):
+		return errQueueClosed
+	case err != nil:
+		return err
 	}
-	select {
-	case <-c.done:
-	case <-e.stop:
-		c.err = errQueueClosed
-	}
+	return c.err
 }
 
 // run sends one batch; a call whose caller gave up meanwhile is left out.

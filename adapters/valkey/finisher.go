@@ -51,20 +51,14 @@ func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, senders
 // leases expire and other workers take the jobs up.
 var errFinisherStopped = errors.New("consumer stopped")
 
-// finish queues c for the next script run and waits for its outcome.
-func (f *finisher) finish(c *finishCall) {
+// finish queues c for the next script run and waits for its outcome; on an error, c's
+// other fields mean nothing.
+func (f *finisher) finish(c *finishCall) error {
 	c.done = make(chan struct{})
-	select {
-	case f.calls <- c:
-	case <-f.stop:
-		c.err = errFinisherStopped
-		return
+	if err := handOff(context.Background(), f.calls, c, c.done, f.stop); err != nil {
+		return errFinisherStopped
 	}
-	select {
-	case <-c.done:
-	case <-f.stop:
-		c.err = errFinisherStopped
-	}
+	return c.err
 }
 
 func (f *finisher) run(batch []*finishCall) {

@@ -51,9 +51,8 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 	}
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
 		lang: string(job.Request.Preferences.Language), idem: idem}
-	q.enqueuer.enqueue(c)
-	if c.err != nil {
-		return "", c.err
+	if err := q.enqueuer.enqueue(c); err != nil {
+		return "", err
 	}
 	switch c.verdict {
 	case "ok", "dup":
