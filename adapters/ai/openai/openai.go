@@ -101,8 +101,9 @@ func (g *Generator) Model() string { return g.model }
 
 // Generate asks the model for 3 + 2 recipes and returns them when the answer passes
 // domain.CheckAnswer. It asks for strict json_schema output; a server that rejects it with
-// a 400 or 422 is asked once more with json_object, and when that works, the generator
-// uses json_object from then on. Errors: ctx's own error once ctx is done (the request is
+// a 400 or 422 about the response format or the schema is asked once more with
+// json_object, and when that works, the generator uses json_object from then on. Any other
+// 400 or 422 is permanent after that one call. Errors: ctx's own error once ctx is done (the request is
 // abandoned at once); a *application.RetryAfterError for 429; an error wrapping
 // application.ErrPermanent for a bad key, a rejected request, an exhausted billing quota,
 // filtered content or a refusal; any other error (5xx, timeout, network, an unusable
@@ -117,7 +118,7 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 	p := prompt.Build(req)
 	usedSchema := !g.jsonObject.Load()
 	resp, header, err := g.complete(callCtx, p, usedSchema)
-	if err != nil && usedSchema && rejectsRequest(err) && ctx.Err() == nil {
+	if err != nil && usedSchema && rejectsFormat(err) && ctx.Err() == nil {
 		first := err
 		resp, header, err = g.complete(callCtx, p, false)
 		if err == nil {
