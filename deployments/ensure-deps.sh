@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need when it is missing: a Valkey-compatible
-# server binary (valkey-server, or Debian's redis-server package).
+# server binary (valkey-server, or Debian's redis-server package) and PostgreSQL's initdb
+# and postgres (Debian's postgresql package), from which the tests make throwaway servers.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }
@@ -10,8 +11,15 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
+missing=()
 if ! have valkey-server && ! have redis-server; then
-  echo "installing redis-server (a Valkey-compatible server) with apt-get" >&2
+  missing+=(redis-server)
+fi
+if ! have initdb && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get" >&2
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
