@@ -84,7 +84,6 @@ func (s *fakeStatusStore) Status(_ context.Context, id domain.JobID) (domain.Job
 	return st, nil
 }
 
-// fakeGenerator is a RecipeGenerator that answers result or err, records each request
 // fakeChain answers like a provider chain: it offers each of answers to accept in turn,
 // then reports the failures it was given plus one per refused answer.
 type fakeChain struct {

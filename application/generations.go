@@ -64,6 +64,33 @@ func NewGenerations(queue JobQueue, status StatusStore, newID func() domain.JobI
 // Submit queues a generation and returns the job that will answer it. A repeated
 // Idempotency-Key with the same request returns the first job instead.
 func (g *Generations) Submit(ctx context.Context, req domain.GenerationRequest, sub Submission) (domain.Job, error) {
+	job, _, err := g.submit(ctx, req, sub)
+	return job, err
+}
+
+// Accept queues a generation as Submit does and returns the status to answer with: a new
+// job is pending; a repeated Idempotency-Key gets the first job's current status
+// (completed when it has finished), or pending when that status can no longer be read.
+func (g *Generations) Accept(ctx context.Context, req domain.GenerationRequest, sub Submission) (domain.JobStatus, error) {
+	job, replayed, err := g.submit(ctx, req, sub)
+	if err != nil {
+		return domain.JobStatus{}, err
+	}
+	pending := domain.JobStatus{
+		ID: job.ID, Status: domain.Pending(), Language: req.Preferences.Language,
+		CreatedAt: job.CreatedAt, UpdatedAt: job.CreatedAt,
+	}
+	if !replayed {
+		return pending, nil
+	}
+	st, err := g.Status(ctx, job.ID)
+	if err != nil {
+		return pending, nil //nolint:nilerr // the job was accepted; its status has expired
+	}
+	return st, nil
+}
+
+func (g *Generations) submit(ctx context.Context, req domain.GenerationRequest, sub Submission) (domain.Job, bool, error) {
 	job := domain.NewJob(g.newID(), req, sub.RequestID, g.now())
 	var idem Idempotency
 	if sub.IdempotencyKey != "" {
@@ -71,10 +98,11 @@ func (g *Generations) Submit(ctx context.Context, req domain.GenerationRequest, 
 	}
 	id, err := g.queue.Enqueue(ctx, job, idem)
 	if err != nil {
-		return domain.Job{}, fmt.Errorf("enqueue job %s: %w", job.ID, err)
+		return domain.Job{}, false, fmt.Errorf("enqueue job %s: %w", job.ID, err)
 	}
+	replayed := id != job.ID
 	job.ID = id
-	return job, nil
+	return job, replayed, nil
 }
 
 // Status returns what a client may see of a job.

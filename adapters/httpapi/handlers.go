@@ -17,13 +17,17 @@ const maxIdempotencyKey = 128
 // Handler serves the recipe routes.
 type Handler struct {
 	generations *application.Generations
+	streams     *liveStreams
 	log         *zap.Logger
 }
 
 // NewHandler builds the recipe routes' handler on the use cases.
-func NewHandler(g *application.Generations, log *zap.Logger) *Handler {
-	return &Handler{generations: g, log: log.Named("http")}
+func NewHandler(g *application.Generations, s *application.Streams, log *zap.Logger) *Handler {
+	return &Handler{generations: g, streams: newLiveStreams(s), log: log.Named("http")}
 }
+
+// CloseStreams ends every open event stream; the server calls it when it shuts down.
+func (h *Handler) CloseStreams() { h.streams.shutdown() }
 
 // createGeneration godoc
 // @Summary     Queue a recipe generation
@@ -60,19 +64,19 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	job, err := h.generations.Submit(c.Request.Context(), req, application.Submission{
+	st, err := h.generations.Accept(c.Request.Context(), req, application.Submission{
 		IdempotencyKey: key, RequestID: requestID(c),
 	})
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	c.Header("Location", statusURL(job.ID))
+	c.Header("Location", statusURL(st.ID))
 	c.JSON(http.StatusAccepted, acceptedResponse{
-		JobID:     string(job.ID),
-		Status:    string(domain.StatePending),
-		StatusURL: statusURL(job.ID),
-		EventsURL: statusURL(job.ID) + "/events",
+		JobID:     string(st.ID),
+		Status:    string(st.Status.State()),
+		StatusURL: statusURL(st.ID),
+		EventsURL: statusURL(st.ID) + "/events",
 	})
 }
 

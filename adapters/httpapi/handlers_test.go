@@ -34,6 +34,7 @@ type memJobs struct {
 	byKey     map[string]application.Idempotency
 	keyJob    map[string]domain.JobID
 	statuses  map[domain.JobID]domain.JobStatus
+	watchers  map[domain.JobID][]chan struct{}
 }
 
 func newMemJobs() *memJobs {
@@ -41,6 +42,29 @@ func newMemJobs() *memJobs {
 		byKey:    make(map[string]application.Idempotency),
 		keyJob:   make(map[string]domain.JobID),
 		statuses: make(map[domain.JobID]domain.JobStatus),
+		watchers: make(map[domain.JobID][]chan struct{}),
+	}
+}
+
+// Watch is the jobs' change feed: set announces each change.
+func (m *memJobs) Watch(id domain.JobID) (<-chan struct{}, func()) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ch := make(chan struct{}, 1)
+	m.watchers[id] = append(m.watchers[id], ch)
+	return ch, func() {}
+}
+
+// set stores a job's status and announces the change.
+func (m *memJobs) set(st domain.JobStatus) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.statuses[st.ID] = st
+	for _, ch := range m.watchers[st.ID] {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -98,6 +122,14 @@ func (m *memJobs) Status(_ context.Context, id domain.JobID) (domain.JobStatus, 
 
 var testNow = time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC)
 
+// testHeartbeat is the streams' heartbeat in tests.
+const testHeartbeat = 50 * time.Millisecond
+
+// silentFeed announces nothing.
+type silentFeed struct{}
+
+func (silentFeed) Watch(domain.JobID) (<-chan struct{}, func()) { return nil, func() {} }
+
 // newAPI is the api's router on the real use cases over jobs, always ready, with an
 // empty metrics registry.
 func newAPI(jobs *memJobs) http.Handler {
@@ -106,8 +138,13 @@ func newAPI(jobs *memJobs) http.Handler {
 
 func newAPIWith(queue application.JobQueue, store application.StatusStore, ready httpapi.ReadyFunc, gatherer prometheus.Gatherer) http.Handler {
 	g := application.NewGenerations(queue, store, nil, func() time.Time { return testNow })
+	feed, ok := store.(application.ChangeFeed)
+	if !ok {
+		feed = silentFeed{}
+	}
+	streams := application.NewStreams(store, feed, testHeartbeat)
 	log := zap.NewNop()
-	return httpapi.NewRouter(httpapi.NewHandler(g, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), log)
+	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), log)
 }
 
 // call serves one request; header holds extra request headers.

@@ -74,7 +74,7 @@ func newHistoryAPI(reader application.HistoryReader) http.Handler {
 	log := zap.NewNop()
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
 	history := httpapi.NewHistoryHandler(application.NewHistory(reader), log)
-	return httpapi.NewRouter(httpapi.NewHandler(nil, log), ops, log, history.Register)
+	return httpapi.NewRouter(httpapi.NewHandler(nil, nil, log), ops, log, history.Register)
 }
 
 func historyEntry(t *testing.T, id domain.JobID, userID string, completed time.Time) domain.HistoryEntry {

@@ -33,6 +33,8 @@ func NewRouter(h *Handler, ops *Operations, log *zap.Logger, extra ...Routes) *g
 	v1 := r.Group("/v1/recipe")
 	v1.POST("/generate", h.createGeneration)
 	v1.GET("/status/:jobId", h.getStatus)
+	v1.DELETE("/status/:jobId", h.cancelGeneration)
+	v1.GET("/status/:jobId/events", h.streamEvents)
 	ops.register(r)
 	for _, add := range extra {
 		add(r)

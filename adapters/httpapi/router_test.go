@@ -70,7 +70,7 @@ func TestRouterRecoversPanics(t *testing.T) {
 
 func TestRouterServesDocs(t *testing.T) {
 	q := newMemJobs()
-	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), zap.NewNop()),
+	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), application.NewStreams(q, q, 0), zap.NewNop()),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
 		zap.NewNop(), swagger.Register)
 	tests := []struct {

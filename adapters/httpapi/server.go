@@ -20,8 +20,8 @@ import (
 var APIModule = fx.Module("httpapi",
 	fx.Provide(NewHandler, operations, fx.Private,
 		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, `group:"routes"`))),
-	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, log *zap.Logger) {
-		serve(lc, cfg.HTTPAddr, r, log)
+	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, h *Handler, log *zap.Logger) {
+		serve(lc, cfg.HTTPAddr, r, log, h.CloseStreams)
 	}),
 )
 
@@ -36,9 +36,13 @@ var WorkerModule = fx.Module("httpapi",
 // operations builds the operations routes on the readiness check named "ready".
 var operations = fx.Annotate(NewOperations, fx.ParamTags(`name:"ready"`))
 
-// serve listens on addr when the app starts and shuts the server down when it stops.
-func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger) {
+// serve listens on addr when the app starts and shuts the server down when it stops,
+// running onShutdown as the shutdown begins.
+func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger, onShutdown ...func()) {
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	for _, f := range onShutdown {
+		srv.RegisterOnShutdown(f)
+	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
 			ln, err := net.Listen("tcp", addr)

@@ -94,7 +94,7 @@ type claimedJob struct {
 func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJob, error) {
 	reply, err := claimScript.Run(ctx, c.rdb,
 		[]string{c.keys.pending(), c.keys.leases(), c.keys.jobPrefix(), c.keys.inflight(), c.keys.orphans()},
-		n, c.opts.Lease.Milliseconds(), movedID, rand.Text(), c.worker, claimedProgress,
+		n, c.opts.Lease.Milliseconds(), movedID, rand.Text(), c.worker, claimedProgress, c.keys.eventsChannel(),
 	).Slice()
 	if err != nil {
 		return nil, translate(err)

@@ -26,6 +26,7 @@ type ConsumerOptions struct {
 	ResultTTL       time.Duration // how long a completed job stays readable
 	BlockTimeout    time.Duration // how long one BLMOVE waits for a job
 	SweepInterval   time.Duration // how often expired leases and due retries are looked for
+	KeepHistory     bool          // copy completed jobs to the history outbox (DATABASE_URL is set)
 }
 
 // ConsumerOptionsFrom takes the consumer's settings from the configuration.
@@ -37,6 +38,7 @@ func ConsumerOptionsFrom(cfg config.Config) ConsumerOptions {
 		ResultTTL:       cfg.ResultTTL,
 		BlockTimeout:    time.Second,
 		SweepInterval:   min(cfg.JobLease/4, 250*time.Millisecond),
+		KeepHistory:     cfg.DatabaseURL != "",
 	}
 }
 
@@ -85,7 +87,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		metrics: newConsumerMetrics(reg),
 		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
-		finisher:    newFinisher(rdb, k, opts.Lease, worker, 2, sendersCtx.Done()),
+		finisher:    newFinisher(rdb, k, opts, worker, 2, sendersCtx.Done()),
 		stopSenders: stopSenders,
 	}
 	c.log = log.Named("consumer").With(zap.String("worker", c.worker))

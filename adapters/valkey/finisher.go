@@ -15,12 +15,13 @@ import (
 // finisher records the ends of attempts that arrive while it is busy in one run of the
 // finish script; each end is still checked and applied on its own.
 type finisher struct {
-	rdb    redis.UniversalClient
-	keys   keys
-	lease  time.Duration
-	worker string // the worker id the jobs taken next are leased to
-	calls  chan *finishCall
-	stop   <-chan struct{}
+	rdb     redis.UniversalClient
+	keys    keys
+	lease   time.Duration
+	worker  string // the worker id the jobs taken next are leased to
+	history bool   // copy each completed job to the history outbox
+	calls   chan *finishCall
+	stop    <-chan struct{}
 }
 
 type finishCall struct {
@@ -42,8 +43,8 @@ type finishCall struct {
 const maxFinishBatch = 64
 
 // newFinisher starts senders goroutines; two overlap one run's round trip with the next.
-func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, worker string, senders int, stop <-chan struct{}) *finisher {
-	f := &finisher{rdb: rdb, keys: k, lease: lease, worker: worker, calls: make(chan *finishCall, 4*maxFinishBatch), stop: stop}
+func newFinisher(rdb redis.UniversalClient, k keys, opts ConsumerOptions, worker string, senders int, stop <-chan struct{}) *finisher {
+	f := &finisher{rdb: rdb, keys: k, lease: opts.Lease, worker: worker, history: opts.KeepHistory, calls: make(chan *finishCall, 4*maxFinishBatch), stop: stop}
 	for range senders {
 		go gather(f.calls, maxFinishBatch, stop, f.run)
 	}
@@ -70,8 +71,8 @@ func (f *finisher) run(batch []*finishCall) {
 			close(c.done)
 		}
 	}()
-	keys := []string{f.keys.leases(), f.keys.pending(), f.keys.delayed(), f.keys.dead(), f.keys.jobPrefix()}
-	args := []any{f.lease.Milliseconds(), rand.Text(), f.worker, claimedProgress}
+	keys := []string{f.keys.leases(), f.keys.pending(), f.keys.delayed(), f.keys.dead(), f.keys.jobPrefix(), f.keys.outbox()}
+	args := []any{f.lease.Milliseconds(), rand.Text(), f.worker, claimedProgress, f.keys.eventsChannel(), boolArg(f.history)}
 	for _, c := range batch {
 		keys = append(keys, f.keys.job(c.id))
 		args = append(args, string(c.id), c.token, string(c.mode), c.payload, string(c.code), c.ms, boolArg(c.takeNext))

@@ -26,5 +26,11 @@ func (k keys) idempotency(key string) string {
 	return k.prefix + "idem:" + key
 }
 
+// eventsChannel announces the id of each job whose state or progress changed.
+func (k keys) eventsChannel() string { return k.prefix + "events" }
+
+// outbox holds the completed jobs the workers still have to write to the history.
+func (k keys) outbox() string { return k.prefix + "history-outbox" }
+
 // cancelChannel carries the ids of running jobs that were cancelled.
 func (k keys) cancelChannel() string { return k.prefix + "cancel" }

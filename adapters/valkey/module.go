@@ -27,6 +27,12 @@ var APIModule = fx.Module("valkey",
 		func(q *Queue) application.JobQueue { return q },
 		func(q *Queue) application.StatusStore { return q },
 		func(q *Queue) application.DeadLetterQueue { return q },
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config, log *zap.Logger) *Feed {
+			f := NewFeed(rdb, cfg, log)
+			lc.Append(fx.StartStopHook(f.Start, f.Stop))
+			return f
+		},
+		func(f *Feed) application.ChangeFeed { return f },
 		readiness,
 	),
 	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
@@ -48,6 +54,15 @@ var WorkerModule = fx.Module("valkey",
 	),
 	fx.Invoke(func(lc fx.Lifecycle, c *Consumer) {
 		lc.Append(fx.StartStopHook(c.Start, c.Stop))
+	}),
+)
+
+// OutboxModule drains the history outbox into the application.HistoryWriter; add it to
+// the worker when DATABASE_URL is set.
+var OutboxModule = fx.Module("valkey.outbox",
+	fx.Invoke(func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config, h application.HistoryWriter, log *zap.Logger) {
+		o := NewOutbox(rdb, cfg, h, log)
+		lc.Append(fx.StartStopHook(o.Start, o.Stop))
 	}),
 )
 

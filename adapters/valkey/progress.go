@@ -84,7 +84,7 @@ func (w *progressWriter) write(batch []progressUpdate) {
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
-			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress)
+			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, w.keys.eventsChannel(), string(u.id))
 		}
 		return cmds
 	}, progressScript)

@@ -82,7 +82,7 @@ func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, 
 func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	reply, err := cancelScript.Run(ctx, q.rdb,
 		[]string{q.keys.job(id), q.keys.leases(), q.keys.delayed()},
-		string(id), q.resultTTL.Milliseconds(), q.keys.cancelChannel(),
+		string(id), q.resultTTL.Milliseconds(), q.keys.cancelChannel(), q.keys.eventsChannel(),
 	).Text()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
@@ -125,7 +125,7 @@ func (q *Queue) DeleteDead(ctx context.Context, id domain.JobID) error {
 
 func (q *Queue) deadLetter(ctx context.Context, id domain.JobID, action string) error {
 	n, err := deadLetterScript.Run(ctx, q.rdb,
-		[]string{q.keys.job(id), q.keys.dead(), q.keys.pending()}, string(id), action).Int()
+		[]string{q.keys.job(id), q.keys.dead(), q.keys.pending()}, string(id), action, q.keys.eventsChannel()).Int()
 	if err != nil {
 		return translate(err)
 	}

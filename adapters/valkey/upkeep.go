@@ -88,7 +88,7 @@ func (c *Consumer) sweep(ctx context.Context) error {
 		[]string{c.keys.leases(), c.keys.pending(), c.keys.delayed(), c.keys.inflight(),
 			c.keys.orphans(), c.keys.dead(), c.keys.jobPrefix(), c.keys.workerPrefix()},
 		c.proc.Attempts(), c.opts.Lease.Milliseconds(), 100, c.opts.Lease.Milliseconds(),
-		lostWorkerError, string(domain.FailureWorkerLost),
+		lostWorkerError, string(domain.FailureWorkerLost), c.keys.eventsChannel(),
 	).Int64Slice()
 	if err != nil {
 		return translate(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/httpapi/swagger"
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
+	"github.com/naengbu/recipe-ai/adapters/postgres"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/config"
@@ -30,6 +31,26 @@ func main() {
 
 // options composes the api from its modules.
 func options(cfg config.Config) []fx.Option {
+	return append(baseOptions(cfg), historyOptions(cfg)...)
+}
+
+// historyOptions keep results as per-user history when DATABASE_URL is set: the history
+// route, and a status that falls back to the history once Valkey has forgotten a job.
+func historyOptions(cfg config.Config) []fx.Option {
+	if cfg.DatabaseURL == "" {
+		return nil
+	}
+	return []fx.Option{
+		postgres.Module,
+		httpapi.HistoryModule,
+		fx.Provide(application.NewHistory),
+		fx.Decorate(func(s application.StatusStore, h application.HistoryReader) application.StatusStore {
+			return application.StatusWithHistory(s, h)
+		}),
+	}
+}
+
+func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
 		fx.Supply(cfg, logging.Binary("api")),
 		fx.StopTimeout(20 * time.Second),
@@ -40,6 +61,9 @@ func options(cfg config.Config) []fx.Option {
 		fx.Provide(
 			func(q application.JobQueue, s application.StatusStore) *application.Generations {
 				return application.NewGenerations(q, s, nil, nil)
+			},
+			func(s application.StatusStore, feed application.ChangeFeed) *application.Streams {
+				return application.NewStreams(s, feed, 0)
 			},
 			fx.Annotate(func() httpapi.Routes { return swagger.Register }, fx.ResultTags(`group:"routes"`)),
 		),

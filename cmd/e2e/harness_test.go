@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/naengbu/recipe-ai/adapters/postgres/pgtest"
 	"github.com/naengbu/recipe-ai/adapters/valkey/valkeytest"
 )
 
@@ -26,7 +27,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := pgtest.Run(m)
 	if binDir != "" {
 		_ = os.RemoveAll(binDir)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/httpapi"
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
+	"github.com/naengbu/recipe-ai/adapters/postgres"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/config"
@@ -27,8 +28,17 @@ func main() {
 	fx.New(options(cfg)...).Run()
 }
 
-// options composes the worker from its modules.
+// options composes the worker from its modules; with DATABASE_URL set it also writes
+// completed jobs to the history.
 func options(cfg config.Config) []fx.Option {
+	opts := baseOptions(cfg)
+	if cfg.DatabaseURL != "" {
+		opts = append(opts, postgres.Module, valkey.OutboxModule)
+	}
+	return opts
+}
+
+func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
 		fx.Supply(cfg, logging.Binary("worker")),
 		// Running jobs get SHUTDOWN_TIMEOUT; handing back the rest and closing take a little more.

@@ -9,11 +9,18 @@ import (
 )
 
 func TestOptionsFormAValidGraph(t *testing.T) {
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatalf("config.Load(defaults) error = %v", err)
-	}
-	if err := fx.ValidateApp(options(cfg)...); err != nil {
-		t.Fatalf("fx.ValidateApp(options) = %v", err)
+	for name, env := range map[string]map[string]string{
+		"defaults":     nil,
+		"with history": {"DATABASE_URL": "postgres://localhost:5432/recipes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := config.Load(func(k string) string { return env[k] })
+			if err != nil {
+				t.Fatalf("config.Load(%v) error = %v", env, err)
+			}
+			if err := fx.ValidateApp(options(cfg)...); err != nil {
+				t.Fatalf("fx.ValidateApp(options) = %v", err)
+			}
+		})
 	}
 }

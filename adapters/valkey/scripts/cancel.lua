@@ -4,6 +4,7 @@
 -- cancelled status for ARGV[2] ms.
 -- KEYS[1] the job's hash    KEYS[2] leases zset        KEYS[3] delayed zset
 -- ARGV[1] job id            ARGV[2] result TTL, ms     ARGV[3] cancel channel
+-- ARGV[4] events channel, where the cancel is announced
 -- Returns protocol.go's cancelVerdict: "cancelled", "ended" (already terminal) or "missing".
 local st = redis.call("HGET", KEYS[1], "state")
 if not st then
@@ -22,4 +23,5 @@ end
 local t = redis.call("TIME")
 redis.call("HSET", KEYS[1], "state", "cancelled", "progress", 0, "updated", t[1] * 1000 + math.floor(t[2] / 1000))
 redis.call("PEXPIRE", KEYS[1], ARGV[2])
+redis.call("PUBLISH", ARGV[4], id)
 return "cancelled"

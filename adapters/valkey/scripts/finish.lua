@@ -6,10 +6,13 @@
 -- once, as claim.lua would, saving a round trip per job under load.
 -- KEYS[1] leases zset       KEYS[2] pending list       KEYS[3] delayed zset
 -- KEYS[4] dead-letter zset  KEYS[5] job key prefix
--- KEYS[5+i] job i's hash
+-- KEYS[6] history outbox list: one JSON record per completed job, for the worker to
+--         write to PostgreSQL (see history.go)
+-- KEYS[6+i] job i's hash
 -- ARGV[1] lease length, ms  ARGV[2] lease token for the next jobs   ARGV[3] worker id
--- ARGV[4] progress of a claimed job
--- ARGV[5+7(i-1)] .. ARGV[11+7(i-1)]: job i's id, lease token, end, payload, failure code,
+-- ARGV[4] progress of a claimed job  ARGV[5] events channel (each applied end is announced)
+-- ARGV[6] "1" to copy each completed job to the history outbox (KEYS[6])
+-- ARGV[7+7(i-1)] .. ARGV[13+7(i-1)]: job i's id, lease token, end, payload, failure code,
 -- ms, take next; where end is (the names of protocol.go's endMode)
 --   "complete": store payload (result JSON), expire the job after ms
 --   "retry":    record payload (error) in the history, run again in ms
@@ -19,7 +22,7 @@
 -- Returns per job: applied (1 or 0), then 0, or 1 and the 6 fields of the next job (see take).
 local now = now_ms()
 local c = {prefix = KEYS[5], leases = KEYS[1], deadline = now + tonumber(ARGV[1]), now = now,
-  token = ARGV[2], worker = ARGV[3], progress = ARGV[4]}
+  token = ARGV[2], worker = ARGV[3], progress = ARGV[4], events = ARGV[5]}
 local out = {}
 
 local function record(jk, f, err)
@@ -29,7 +32,7 @@ local function record(jk, f, err)
 end
 
 local function finish(jk, id, token, mode, payload, code, ms)
-  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history")
+  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history", "req", "created")
   if f[1] ~= "processing" or f[2] ~= token then
     return 0
   end
@@ -37,6 +40,10 @@ local function finish(jk, id, token, mode, payload, code, ms)
   if mode == "complete" then
     redis.call("HSET", jk, "state", "completed", "progress", 100, "result", payload, "updated", now)
     redis.call("PEXPIRE", jk, ms)
+    if ARGV[6] == "1" then
+      redis.call("RPUSH", KEYS[6], cjson.encode({id = id, req = f[5], created = tonumber(f[6]),
+        completed = now, attempts = tonumber(f[3]), result = payload}))
+    end
   elseif mode == "retry" then
     record(jk, f, payload)
     redis.call("HSET", jk, "state", "pending", "progress", 0, "updated", now)
@@ -56,12 +63,13 @@ local function finish(jk, id, token, mode, payload, code, ms)
   else
     return redis.error_reply("finish: unknown end " .. mode)
   end
+  redis.call("PUBLISH", ARGV[5], id)
   return 1
 end
 
-for i = 1, #KEYS - 5 do
-  local a = 5 + 7 * (i - 1)
-  local applied = finish(KEYS[5 + i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
+for i = 1, #KEYS - 6 do
+  local a = 7 + 7 * (i - 1)
+  local applied = finish(KEYS[6 + i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
   if type(applied) == "table" then
     return applied -- an error reply
   end

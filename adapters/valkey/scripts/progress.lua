@@ -2,7 +2,8 @@
 -- job's lease and the new progress is higher, so progress never goes backwards. A report
 -- confirms the claim: from now on, a lost lease costs the job an attempt.
 -- KEYS[1] the job's hash
--- ARGV[1] lease token       ARGV[2] progress (0..99)
+-- ARGV[1] lease token       ARGV[2] progress (0..99)    ARGV[3] events channel
+-- ARGV[4] job id, announced on ARGV[3] when the progress is written
 -- Returns 1 when written, 0 when ignored.
 local f = redis.call("HMGET", KEYS[1], "state", "lease", "progress")
 if f[1] ~= "processing" or f[2] ~= ARGV[1] then
@@ -14,4 +15,5 @@ if (tonumber(f[3]) or 0) >= tonumber(ARGV[2]) then
 end
 local t = redis.call("TIME")
 redis.call("HSET", KEYS[1], "progress", ARGV[2], "confirmed", 1, "updated", t[1] * 1000 + math.floor(t[2] / 1000))
+redis.call("PUBLISH", ARGV[3], ARGV[4])
 return 1

@@ -14,6 +14,7 @@
 -- ARGV[1] attempts per job  ARGV[2] orphan grace, ms   ARGV[3] most ids per step
 -- ARGV[4] lease length, ms  ARGV[5] history entry of a lost worker
 -- ARGV[6] failure code of a job whose workers were lost
+-- ARGV[7] events channel: each job put back or failed is announced
 -- Returns the counts of protocol.go's sweepCounts, in its order.
 local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -30,6 +31,7 @@ for _, id in ipairs(redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now, "LIMIT", 0
     redis.call("HINCRBY", jk, "attempts", -1)
     redis.call("HSET", jk, "state", "pending", "progress", 0, "updated", now)
     redis.call("RPUSH", KEYS[2], id)
+    redis.call("PUBLISH", ARGV[7], id)
     refunded = refunded + 1
   elseif f[4] and redis.call("EXISTS", KEYS[8] .. f[4]) == 1 then
     redis.call("ZADD", KEYS[1], now + tonumber(ARGV[4]), id)
@@ -49,6 +51,7 @@ for _, id in ipairs(redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now, "LIMIT", 0
       redis.call("RPUSH", KEYS[2], id)
       recovered = recovered + 1
     end
+    redis.call("PUBLISH", ARGV[7], id)
   end
 end
 

@@ -3,7 +3,8 @@
 -- no longer pending (it was cancelled) is skipped. The claim is unconfirmed until its
 -- worker renews it or reports progress: a claim whose reply was lost costs no attempt.
 -- c = {prefix = job key prefix, leases = leases zset, deadline = lease deadline ms,
---      now = ms, token = lease token, worker = worker id, progress = claimed progress}
+--      now = ms, token = lease token, worker = worker id, progress = claimed progress,
+--      events = the channel job changes are announced on}
 -- Shared by claim.lua and finish.lua, which are loaded with this text in front.
 local function take(id, c, out)
   local jk = c.prefix .. id
@@ -15,6 +16,7 @@ local function take(id, c, out)
   redis.call("HSET", jk, "state", "processing", "progress", c.progress, "lease", c.token,
     "worker", c.worker, "confirmed", 0, "attempts", attempt, "updated", c.now)
   redis.call("ZADD", c.leases, c.deadline, id)
+  redis.call("PUBLISH", c.events, id)
   out[#out + 1] = id
   out[#out + 1] = c.token
   out[#out + 1] = attempt
