@@ -73,6 +73,7 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		Status:    string(domain.StatePending),
 		StatusURL: statusURL(job.ID),
 		EventsURL: statusURL(job.ID) + "/events",
+		Warnings:  requestWarnings(req),
 	})
 }
 
