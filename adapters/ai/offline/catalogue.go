@@ -305,6 +305,16 @@ func (b bitset) and(o bitset) bitset {
 	return out
 }
 
+// members appends the members of b to out, in increasing order.
+func (b bitset) members(out []int) []int {
+	for i, w := range b {
+		for ; w != 0; w &= w - 1 {
+			out = append(out, i*64+bits.TrailingZeros64(w))
+		}
+	}
+	return out
+}
+
 // count returns how many members b has.
 func (b bitset) count() int {
 	n := 0

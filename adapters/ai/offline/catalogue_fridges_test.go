@@ -36,13 +36,18 @@ func TestGenerateCatalogueFridges(t *testing.T) {
 		{
 			name:         "kimchi, pork, tofu and the vegetables of a stew",
 			ingredients:  []string{"김치", "돼지고기 앞다리살", "두부", "양파", "대파", "고춧가루"},
-			wantExisting: "김치찌개",
+			wantExisting: "두부김치",
 		},
 		{
 			name:         "English spellings",
 			ingredients:  []string{"Eggs", "scallions", "cooked rice"},
 			prefs:        domain.Preferences{Language: domain.English},
 			wantExisting: "Egg Fried Rice",
+		},
+		{
+			name:         "eggs and spinach: the spinach is used too",
+			ingredients:  []string{"계란", "시금치"},
+			wantExisting: "시금치나물",
 		},
 		{
 			name:        "egg allergy in Korean",
@@ -83,7 +88,7 @@ func TestGenerateCatalogueFridges(t *testing.T) {
 			name:         "the bench payload uses the pork, the tofu and the kimchi together",
 			ingredients:  []string{"계란", "대파", "김치", "밥", "양파", "돼지고기", "두부", "고추장", "간장", "참기름", "마늘"},
 			prefs:        domain.Preferences{Dietary: "none", Cuisine: "korean", Allergies: []string{"땅콩"}, MaxCookingTime: 30, Servings: 2},
-			wantExisting: "김치찌개",
+			wantExisting: "두부김치",
 		},
 	}
 	for _, tt := range tests {

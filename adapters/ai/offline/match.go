@@ -192,14 +192,17 @@ func (rk *ranking) recipes() []*recipe {
 
 // match returns the best recipes made only from the user's ingredients and staples, and
 // the best that need one to maxMissing more common ones and are built on the fridge, a few
-// more of each than an answer holds in case the final allergy check drops some. It records
-// in q.dropped the recipes an answer would hold but for an allergen hidden in an ingredient
-// the user has (the salted shrimp in their kimchi).
+// more of each than an answer holds in case the final allergy check drops some. Each list
+// is spread over the fridge (see spread). It records in q.dropped the recipes an answer
+// would hold but for an allergen hidden in an ingredient the user has (the salted shrimp
+// in their kimchi).
 func (c *catalogue) match(q *query) (existing, additional []*recipe) {
 	var exBuf [domain.ExistingRecipeCount + 5]candidate
 	var addBuf [domain.AdditionalRecipeCount + 4]candidate
 	var dropBuf [domain.ExistingRecipeCount + domain.AdditionalRecipeCount]candidate
 	ex, add, drop := ranking{exBuf[:0]}, ranking{addBuf[:0]}, ranking{dropBuf[:0]}
+	fridge := q.have.members(make([]int, 0, domain.MaxIngredients))
+	var exBest, addBest [domain.MaxIngredients]candidate // the best recipe using each of the fridge's ingredients
 	for i := range c.recipes {
 		r := &c.recipes[i]
 		if (q.maxTime > 0 && r.CookingTime > q.maxTime) || (q.diet != "" && !slices.Contains(r.diets, q.diet)) {
@@ -215,10 +218,15 @@ func (c *catalogue) match(q *query) (existing, additional []*recipe) {
 			}
 			continue
 		}
-		if cand.missing == 0 {
-			ex.offer(cand)
-		} else {
-			add.offer(cand)
+		rk, best := &ex, exBest[:len(fridge)]
+		if cand.missing > 0 {
+			rk, best = &add, addBest[:len(fridge)]
+		}
+		rk.offer(cand)
+		for j, idx := range fridge {
+			if r.uses.has(idx) && (best[j].r == nil || cand.before(best[j])) {
+				best[j] = cand
+			}
 		}
 	}
 	for _, d := range drop.items {
@@ -227,7 +235,64 @@ func (c *catalogue) match(q *query) (existing, additional []*recipe) {
 			q.dropped = append(q.dropped, d.r)
 		}
 	}
-	return ex.recipes(), add.recipes()
+	return c.spread(ex, exBest[:len(fridge)], fridge, domain.ExistingRecipeCount),
+		c.spread(add, addBest[:len(fridge)], fridge, domain.AdditionalRecipeCount)
+}
+
+// spread orders the ranked candidates, and the best candidate for each of the fridge's
+// ingredients, so that the first n between them use as much of the fridge as they can: the
+// best recipe first, then each time the one that uses most of what the recipes before it
+// left unused (by weight), the better ranked among equals. The rest follow in rank order.
+// So three egg dishes do not leave the spinach of an egg-and-spinach fridge unused.
+func (c *catalogue) spread(rk ranking, best []candidate, fridge []int, n int) []*recipe {
+	pool := slices.Clone(rk.items)
+	for _, b := range best {
+		if b.r != nil && !slices.ContainsFunc(pool, func(p candidate) bool { return p.r.dupKey == b.r.dupKey }) {
+			pool = append(pool, b)
+		}
+	}
+	slices.SortFunc(pool, func(a, b candidate) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]*recipe, 0, len(pool))
+	var covered uint64 // positions in fridge used by the recipes picked so far
+	for len(out) < min(n, len(pool)) {
+		pick, gain := 0, -1
+		for i, p := range pool {
+			if p.r == nil {
+				continue
+			}
+			g := 0
+			for j, idx := range fridge {
+				if covered&(1<<j) == 0 && p.r.uses.has(idx) {
+					g += c.weight[idx]
+				}
+			}
+			if g > gain {
+				pick, gain = i, g
+			}
+			if len(out) == 0 {
+				break // the best recipe comes first, whatever it covers
+			}
+		}
+		r := pool[pick].r
+		for j, idx := range fridge {
+			if r.uses.has(idx) {
+				covered |= 1 << j
+			}
+		}
+		out = append(out, r)
+		pool[pick].r = nil
+	}
+	for _, p := range pool {
+		if p.r != nil {
+			out = append(out, p.r)
+		}
+	}
+	return out
 }
 
 // candidate ranks r for q. It reports false when r uses nothing the user has, or needs
