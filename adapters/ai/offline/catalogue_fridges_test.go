@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -310,5 +311,22 @@ func TestGenerateCatalogueStandIns(t *testing.T) {
 				t.Errorf("Generate(%q) %s additional ingredients (-want +got):\n%s", tt.fridge, tt.recipe, diff)
 			}
 		})
+	}
+}
+
+func TestGenerateCatalogueRestoredRequestBeyondTheLimit(t *testing.T) {
+	g := New()
+	var names []string
+	for _, info := range g.cat.ingredients[:domain.MaxIngredients+10] {
+		names = append(names, info.Name)
+	}
+	req := domain.RestoreGenerationRequest("user-42", names, domain.Preferences{})
+	res, err := g.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Generate(%d ingredients) error = %v", len(names), err)
+	}
+	if len(res.ExistingIngredientsRecipes) != domain.ExistingRecipeCount {
+		t.Errorf("Generate(%d ingredients) gave %d recipes made from them, want %d", len(names),
+			len(res.ExistingIngredientsRecipes), domain.ExistingRecipeCount)
 	}
 }

@@ -202,7 +202,8 @@ func (c *catalogue) match(q *query) (existing, additional []*recipe) {
 	var dropBuf [domain.ExistingRecipeCount + domain.AdditionalRecipeCount]candidate
 	ex, add, drop := ranking{exBuf[:0]}, ranking{addBuf[:0]}, ranking{dropBuf[:0]}
 	fridge := q.have.members(make([]int, 0, domain.MaxIngredients))
-	var exBest, addBest [domain.MaxIngredients]candidate // the best recipe using each of the fridge's ingredients
+	fridge = fridge[:min(len(fridge), domain.MaxIngredients)] // a request restored unchecked may hold more
+	var exBest, addBest [domain.MaxIngredients]candidate      // the best recipe using each of the fridge's ingredients
 	for i := range c.recipes {
 		r := &c.recipes[i]
 		if (q.maxTime > 0 && r.CookingTime > q.maxTime) || (q.diet != "" && !slices.Contains(r.diets, q.diet)) {
