@@ -266,6 +266,11 @@ func TestLintCatalogueFindsBrokenRules(t *testing.T) {
 		{name: "diet", breakIt: func(r *recipeRecord) { r.Diet = []domain.Diet{domain.Vegan} }, want: "diet"},
 		{name: "time", breakIt: func(r *recipeRecord) { r.CookingTime = 10 }, want: "more than cookingTime 10"},
 		{name: "description", breakIt: func(r *recipeRecord) { r.Description.En = "One. Two." }, want: "one sentence"},
+		{name: "role", breakIt: func(r *recipeRecord) { r.Ingredients[1].Role = "side" }, want: `unknown role "side"`},
+		{name: "main", breakIt: func(r *recipeRecord) { r.Ingredients[0].Role = roleEssential }, want: "no main ingredient"},
+		{name: "stand-in alias", breakIt: func(r *recipeRecord) { r.Ingredients[1].Or = "파" }, want: `stand-in "파" is not a canonical`},
+		{name: "stand-in listed", breakIt: func(r *recipeRecord) { r.Ingredients[2].Or = "대파" }, want: `stand-in "대파" for a left-out or listed`},
+		{name: "stand-in diet", breakIt: func(r *recipeRecord) { r.Ingredients[3].Or = "버터" }, want: `stand-in "버터" fits fewer diets`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
