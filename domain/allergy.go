@@ -50,8 +50,57 @@ func (s AllergySet) Excludes(info IngredientInfo) bool {
 		}
 	}
 	return (info.Animal != AnimalNone && slices.Contains(s.animals, info.Animal)) ||
-		slices.Contains(s.kinds, info.Kind) || slices.Contains(s.names, info.Name) ||
-		containsTerm(info.Name, s.term) || containsTerm(info.English, s.term)
+		slices.Contains(s.kinds, info.Kind) || s.namesItself(info)
+}
+
+// HiddenAllergen is an allergen an ingredient usually contains although its name does not
+// say so, and what carries it: the salted shrimp in kimchi, the milk powder in a curry roux.
+type HiddenAllergen struct {
+	Ingredient string   // canonical name: "김치"
+	Allergen   Allergen // "shrimp"
+	Carrier    string   // what carries it, in Korean: "새우젓"
+	CarrierEn  string   // in English: "salted shrimp"
+}
+
+// HiddenAllergen tells why the allergy s excludes info when info's name does not give it
+// away: the first of info's hidden allergens that s excludes. It reports false when s does
+// not exclude info, when s names info itself (an allergy to 김치), or when info hides none
+// of the allergens s excludes.
+func (l *Lexicon) HiddenAllergen(s AllergySet, info IngredientInfo) (HiddenAllergen, bool) {
+	if !s.Excludes(info) || s.namesItself(info) {
+		return HiddenAllergen{}, false
+	}
+	for _, h := range l.hidden[info.Name] {
+		if slices.Contains(s.allergens, h.Allergen) {
+			return h, true
+		}
+	}
+	return HiddenAllergen{}, false
+}
+
+// namesItself reports whether the allergy names info itself rather than something in it.
+func (s AllergySet) namesItself(info IngredientInfo) bool {
+	return slices.Contains(s.names, info.Name) || containsTerm(info.Name, s.term) || containsTerm(info.English, s.term)
+}
+
+// UnknownAllergies returns the allergies, as written, that the lexicon does not recognise:
+// neither an allergy group nor a known ingredient, and not part of any ingredient's name.
+// Recipes are still kept clear of such a word itself, but of nothing it might stand for.
+func (l *Lexicon) UnknownAllergies(allergies []string) []string {
+	var unknown []string
+	for _, a := range allergies {
+		if !l.recognises(l.Allergy(a)) {
+			unknown = append(unknown, a)
+		}
+	}
+	return unknown
+}
+
+func (l *Lexicon) recognises(s AllergySet) bool {
+	if len(s.allergens) > 0 || len(s.animals) > 0 || len(s.kinds) > 0 || len(s.names) > 0 {
+		return true
+	}
+	return s.term != "" && slices.ContainsFunc(l.infos, func(info IngredientInfo) bool { return s.namesItself(info) })
 }
 
 // ViolatesAllergies reports whether a free-text ingredient line ("새우 100g", "2 eggs")

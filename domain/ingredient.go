@@ -81,10 +81,3 @@ func ParseDiet(s string) (Diet, bool) {
 	}
 	return "", false
 }
-
-var pantryStaples = []string{"소금", "후추", "물", "식용유", "설탕", "간장", "참기름", "마늘"}
-
-// PantryStaples returns the canonical names of the ingredients assumed to be in every
-// kitchen: salt, black pepper, water, cooking oil, sugar, soy sauce, sesame oil, garlic.
-// A recipe that needs them still lists them.
-func PantryStaples() []string { return slices.Clone(pantryStaples) }

@@ -18,9 +18,10 @@ import (
 // concurrent use.
 type Lexicon struct {
 	infos     []IngredientInfo
-	keys      map[string]int        // folded name, English name or alias → index into infos
-	patterns  map[rune][]pattern    // what Mentions looks for, by first rune, longest first
-	allergies map[string]AllergySet // folded allergy term → what it excludes
+	keys      map[string]int              // folded name, English name or alias → index into infos
+	patterns  map[rune][]pattern          // what Mentions looks for, by first rune, longest first
+	allergies map[string]AllergySet       // folded allergy term → what it excludes
+	hidden    map[string][]HiddenAllergen // canonical name → allergens its name does not give away
 }
 
 // pattern is one folded name that Mentions looks for in text.
@@ -81,8 +82,8 @@ var (
 		"pinenut", "fish", "sesame", "tree-nut"}
 )
 
-// LoadLexicon merges every ingredients_*.json at the root of fsys, and allergies.json when
-// present. One ingredient may appear in several files, which must then agree on its
+// LoadLexicon merges every ingredients_*.json at the root of fsys, and allergies.json and
+// hidden_allergens.json when present. One ingredient may appear in several files, which must then agree on its
 // English name, kind, animal and allergens; its aliases are merged. An alias claimed by two
 // ingredients, an unknown enum value or a malformed file is an error; all of them are
 // reported together.
@@ -113,6 +114,16 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 	default:
 		for _, r := range rules {
 			b.addAllergy(r)
+		}
+	}
+	var hidden []hiddenRecord
+	switch err := readJSON(fsys, "hidden_allergens.json", &hidden); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		b.errs = append(b.errs, err)
+	default:
+		for _, r := range hidden {
+			b.addHidden(r)
 		}
 	}
 	if err := errors.Join(b.errs...); err != nil {
@@ -151,7 +162,8 @@ type lexiconBuilder struct {
 
 func newLexiconBuilder() *lexiconBuilder {
 	return &lexiconBuilder{
-		lex:      &Lexicon{keys: map[string]int{}, patterns: map[rune][]pattern{}, allergies: map[string]AllergySet{}},
+		lex: &Lexicon{keys: map[string]int{}, patterns: map[rune][]pattern{}, allergies: map[string]AllergySet{},
+			hidden: map[string][]HiddenAllergen{}},
 		byName:   map[string]int{},
 		keyOwner: map[string]string{},
 		defined:  map[[2]string]bool{},
@@ -280,6 +292,34 @@ func (b *lexiconBuilder) addAllergy(r allergyRecord) {
 		}
 		b.lex.allergies[k] = set
 	}
+}
+
+// hiddenRecord is one entry of hidden_allergens.json: an allergen an ingredient usually
+// contains although its name does not say so, and what carries it in both languages.
+type hiddenRecord struct {
+	Ingredient string
+	Allergen   Allergen
+	Ko, En     string
+}
+
+// addHidden checks that the ingredient is known and that its allergens already list the
+// hidden one, so that the lexicon excludes what it explains.
+func (b *lexiconBuilder) addHidden(r hiddenRecord) {
+	id, ok := b.byName[r.Ingredient]
+	switch {
+	case !ok:
+		b.fail("hidden_allergens.json: unknown ingredient %q", r.Ingredient)
+		return
+	case !slices.Contains(b.lex.infos[id].Allergens, r.Allergen):
+		b.fail("hidden_allergens.json: %s does not list the allergen %q", r.Ingredient, r.Allergen)
+	case r.Ko == "" || r.En == "":
+		b.fail("hidden_allergens.json: %s %s: ko and en must say what carries it", r.Ingredient, r.Allergen)
+	case slices.ContainsFunc(b.lex.hidden[r.Ingredient], func(h HiddenAllergen) bool { return h.Allergen == r.Allergen }):
+		b.fail("hidden_allergens.json: %s %s is listed twice", r.Ingredient, r.Allergen)
+	}
+	b.lex.hidden[r.Ingredient] = append(b.lex.hidden[r.Ingredient], HiddenAllergen{
+		Ingredient: r.Ingredient, Allergen: r.Allergen, Carrier: r.Ko, CarrierEn: r.En,
+	})
 }
 
 // indexPatterns prepares Mentions: every key becomes a pattern under its first rune,

@@ -310,13 +310,18 @@ func TestParseDiet(t *testing.T) {
 
 func TestPantryStaples(t *testing.T) {
 	got := domain.PantryStaples()
-	want := []string{"소금", "후추", "물", "식용유", "설탕", "간장", "참기름", "마늘"}
+	want := []string{"소금", "후추", "설탕", "간장", "식용유", "참기름", "깨", "마늘", "고춧가루", "고추장", "된장", "식초", "물"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("PantryStaples() (-want +got):\n%s", diff)
 	}
 	got[0] = "changed"
 	if domain.PantryStaples()[0] != "소금" {
 		t.Error("PantryStaples() shares its slice with the caller")
+	}
+	for i, p := range domain.Pantry() {
+		if p.Name != want[i] || len(p.Reason) < 10 {
+			t.Errorf("Pantry()[%d] = %+v, want %s with a reason", i, p, want[i])
+		}
 	}
 }
 
@@ -386,6 +391,15 @@ func TestLoadLexiconErrors(t *testing.T) {
 				"allergies.json":     `[{"terms": ["마늘"], "allergens": ["garlic"]}]`,
 			},
 			want: []string{`unknown allergen "garlic"`},
+		},
+		{
+			name: "hidden allergens the ingredient does not list",
+			files: map[string]string{
+				"ingredients_a.json": `[` + garlic + `]`,
+				"hidden_allergens.json": `[{"ingredient": "마늘", "allergen": "shrimp", "ko": "새우젓", "en": "salted shrimp"},
+					{"ingredient": "양파", "allergen": "shrimp", "ko": "새우젓", "en": "salted shrimp"}]`,
+			},
+			want: []string{`마늘 does not list the allergen "shrimp"`, `unknown ingredient "양파"`},
 		},
 		{
 			name:  "no ingredient file",

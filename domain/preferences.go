@@ -16,6 +16,7 @@ const (
 	MaxAllergies      = 20
 	MaxCookingMinutes = 600
 	MaxServings       = 20
+	DefaultServings   = 2 // what every recipe of an answer serves when the request names no number
 )
 
 // Preferences are a request's optional wishes. Zero values mean "not given":

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/naengbu/recipe-ai/domain"
@@ -75,6 +76,19 @@ type acceptedResponse struct {
 	Status    string `json:"status" example:"pending"`
 	StatusURL string `json:"statusUrl" example:"/v1/recipe/status/KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"`
 	EventsURL string `json:"eventsUrl" example:"/v1/recipe/status/KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A/events"`
+	// Warnings name what the request carried that the service does not understand; absent
+	// when there is nothing to say.
+	Warnings []string `json:"warnings,omitempty" example:"allergy \"망고\" is not recognised: only ingredients named so are left out"`
+}
+
+// requestWarnings names each allergy word the lexicon does not recognise, so that a typo
+// never passes unseen.
+func requestWarnings(req domain.GenerationRequest) []string {
+	var out []string
+	for _, a := range domain.DefaultLexicon().UnknownAllergies(req.Preferences.Allergies) {
+		out = append(out, fmt.Sprintf("allergy %q is not recognised: only ingredients named so are left out", a))
+	}
+	return out
 }
 
 func statusURL(id domain.JobID) string { return "/v1/recipe/status/" + string(id) }

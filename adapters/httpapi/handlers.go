@@ -77,6 +77,7 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		Status:    string(st.Status.State()),
 		StatusURL: statusURL(st.ID),
 		EventsURL: statusURL(st.ID) + "/events",
+		Warnings:  requestWarnings(req),
 	})
 }
 

@@ -887,3 +887,51 @@ func TestGetStatusErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCreateGenerationWarnsOfUnknownAllergies(t *testing.T) {
+	tests := []struct {
+		name      string
+		allergies string
+		want      []string
+	}{
+		{name: "all known", allergies: `["땅콩", "갑각류", "gluten-free"]`, want: nil},
+		{name: "none", allergies: `[]`, want: nil},
+		{
+			name:      "unknown words",
+			allergies: `["땅콩", "망고", "kiwi allergy"]`,
+			want: []string{
+				`allergy "망고" is not recognised: only ingredients named so are left out`,
+				`allergy "kiwi allergy" is not recognised: only ingredients named so are left out`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jobs := newMemJobs()
+			rec := postJSON(newAPI(jobs), `{"ingredients": ["계란"], "preferences": {"allergies": `+tt.allergies+`}}`, nil)
+			if rec.Code != http.StatusAccepted {
+				t.Fatalf("POST /v1/recipe/generate = %d %s, want 202", rec.Code, rec.Body)
+			}
+			var body map[string]json.RawMessage
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatalf("202 body %s: %v", rec.Body, err)
+			}
+			raw, present := body["warnings"]
+			if present != (tt.want != nil) {
+				t.Fatalf("202 body %s has warnings %v, want %v", rec.Body, present, tt.want != nil)
+			}
+			var got []string
+			if present {
+				if err := json.Unmarshal(raw, &got); err != nil {
+					t.Fatalf("warnings %s: %v", raw, err)
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("202 warnings (-want +got):\n%s", diff)
+			}
+			if len(jobs.jobs) != 1 {
+				t.Errorf("POST /v1/recipe/generate enqueued %d jobs, want 1: a warning never refuses a request", len(jobs.jobs))
+			}
+		})
+	}
+}

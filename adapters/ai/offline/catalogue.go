@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/naengbu/recipe-ai/domain"
@@ -43,13 +44,29 @@ type stepsRecord struct {
 	En []string `json:"en"`
 }
 
-// amount is one ingredient of a recipe; Qty is 0 only for the unit "to_taste".
+// amount is one ingredient of a recipe; Qty is 0 only for the unit "to_taste". Role says
+// what the recipe needs it for; Or names an ingredient that may stand in for it.
 type amount struct {
-	Name     string  `json:"name"`
-	Qty      float64 `json:"qty"`
-	Unit     string  `json:"unit"`
-	Optional bool    `json:"optional"`
+	Name string  `json:"name"`
+	Qty  float64 `json:"qty"`
+	Unit string  `json:"unit"`
+	Role role    `json:"role"`
+	Or   string  `json:"or"`
 }
+
+// role is what a recipe needs an ingredient for.
+type role string
+
+// The roles of the data format. An essential ingredient has no role written.
+const (
+	roleEssential role = ""         // the dish needs it
+	roleMain      role = "main"     // essential, and what the dish is built on
+	roleOptional  role = "optional" // can be left out
+	roleGarnish   role = "garnish"  // a finish that can be left out
+)
+
+// leftOut reports whether a recipe can be made without the ingredient.
+func (r role) leftOut() bool { return r == roleOptional || r == roleGarnish }
 
 // defaultRecords is the embedded catalogue, parsed once.
 var defaultRecords = sync.OnceValues(func() ([]recipeRecord, error) {
@@ -92,8 +109,41 @@ type catalogue struct {
 	recipes     []recipe
 	ingredients []domain.IngredientInfo // by index
 	index       map[string]int          // canonical name → index
+	weight      []int                   // by index: how much using it counts, see weightOf
+	heavy       bitset                  // ingredients of the heaviest weight
 	common      bitset                  // ingredients used by at least commonShare of the recipes
 	words       int                     // length of every bitset
+}
+
+// The weights of a fridge's ingredients when a recipe uses them.
+const (
+	weightLight = 1 // vegetables, mushrooms, fruit, seaweed, seasonings and the rest
+	weightBase  = 2 // eggs, dairy, bread, grains and legumes
+	weightHeavy = 3 // what a dish is named after: meat, fish, seafood, tofu, kimchi, noodles, sauces
+)
+
+// dishSeasonings are the seasonings and pantry pastes that name a dish as a sauce does:
+// named by the user, they weigh as much as a sauce; the other staples they name weigh
+// little, since nearly every recipe uses them.
+var dishSeasonings = []string{"카레가루", "된장", "고추장"}
+
+// weightOf says how much a recipe's use of info counts when the user has it: the fridge's
+// main ingredients (meat, fish, tofu, a named sauce) count most, so that a recipe using them
+// ranks above one that leaves them unused.
+func weightOf(info domain.IngredientInfo) int {
+	switch {
+	case slices.Contains(dishSeasonings, info.Name):
+		return weightHeavy
+	case info.Staple:
+		return weightLight
+	}
+	switch info.Kind {
+	case "meat", "poultry", "processed-meat", "fish", "seafood", "tofu", "kimchi", "noodle", "sauce":
+		return weightHeavy
+	case "egg", "dairy", "bread", "grain", "legume":
+		return weightBase
+	}
+	return weightLight
 }
 
 // commonShare is the share of the catalogue's recipes (at least one) that must use an
@@ -104,16 +154,22 @@ const commonShare = 0.01
 type recipe struct {
 	recipeRecord
 	lines    []line
-	uses     bitset        // every ingredient, optional ones and staples included
-	main     bitset        // non-staple ingredients, optional ones included
-	required bitset        // non-optional, non-staple ingredients: what the user must have or buy
-	diets    []domain.Diet // the diets all its non-optional ingredients fit
+	uses     bitset        // every ingredient and stand-in, left-out ones and staples included
+	mains    bitset        // the ingredients the dish is built on
+	mainN    int           // how many mains it has
+	required bitset        // essential non-staple ingredients without a stand-in: what the user must have or buy
+	either   [][2]int      // essential non-staple ingredients with a non-staple stand-in: one of each pair is needed
+	food     bitset        // its non-staple ingredients, left-out ones included
+	foodN    int           // how many those are
+	diets    []domain.Diet // the diets all its essential ingredients fit
 	idHash   uint64        // breaks ties between equally good recipes
+	dupKey   uint64        // equal for two recipes of one dish: their Korean names differ only in spacing
 }
 
 type line struct {
 	amount
 	ingredient int // index into catalogue.ingredients
+	or         int // index of the stand-in, -1 when there is none
 }
 
 // compile resolves every recipe's ingredients through lex. An ingredient the lexicon does
@@ -127,14 +183,20 @@ func compile(records []recipeRecord, lex *domain.Lexicon) (*catalogue, error) {
 			errs = append(errs, fmt.Errorf("recipe %s: servings %d", r.ID, r.Servings))
 		}
 		for _, a := range r.Ingredients {
-			info, ok := lex.Lookup(a.Name)
-			if !ok || info.Name != a.Name {
-				errs = append(errs, fmt.Errorf("recipe %s: %q is not a canonical ingredient", r.ID, a.Name))
-				continue
+			names := []string{a.Name}
+			if a.Or != "" {
+				names = append(names, a.Or)
 			}
-			if _, seen := c.index[a.Name]; !seen {
-				c.index[a.Name] = len(c.ingredients)
-				c.ingredients = append(c.ingredients, info)
+			for _, name := range names {
+				info, ok := lex.Lookup(name)
+				if !ok || info.Name != name {
+					errs = append(errs, fmt.Errorf("recipe %s: %q is not a canonical ingredient", r.ID, name))
+					continue
+				}
+				if _, seen := c.index[name]; !seen {
+					c.index[name] = len(c.ingredients)
+					c.ingredients = append(c.ingredients, info)
+				}
 			}
 		}
 	}
@@ -142,33 +204,56 @@ func compile(records []recipeRecord, lex *domain.Lexicon) (*catalogue, error) {
 		return nil, err
 	}
 	c.words = (len(c.ingredients) + 63) / 64
+	c.heavy = c.newBitset()
+	c.weight = make([]int, len(c.ingredients))
+	for idx, info := range c.ingredients {
+		c.weight[idx] = weightOf(info)
+		if c.weight[idx] == weightHeavy {
+			c.heavy.set(idx)
+		}
+	}
 	counts := make([]int, len(c.ingredients))
 	c.recipes = make([]recipe, len(records))
 	for i, r := range records {
 		rc := recipe{
 			recipeRecord: r,
 			uses:         c.newBitset(),
-			main:         c.newBitset(),
+			mains:        c.newBitset(),
 			required:     c.newBitset(),
+			food:         c.newBitset(),
 			idHash:       hashString(r.ID),
 		}
 		for _, a := range r.Ingredients {
-			idx := c.index[a.Name]
-			rc.lines = append(rc.lines, line{amount: a, ingredient: idx})
+			idx, or := c.index[a.Name], -1
+			if a.Or != "" {
+				or = c.index[a.Or]
+				rc.uses.set(or)
+			}
+			rc.lines = append(rc.lines, line{amount: a, ingredient: idx, or: or})
 			if !rc.uses.has(idx) {
 				counts[idx]++
 			}
 			rc.uses.set(idx)
-			if c.ingredients[idx].Staple {
-				continue
+			if a.Role == roleMain {
+				rc.mains.set(idx)
 			}
-			rc.main.set(idx)
-			if !a.Optional {
+			if !c.ingredients[idx].Staple {
+				rc.food.set(idx)
+			}
+			switch {
+			case c.ingredients[idx].Staple, a.Role.leftOut():
+			case or >= 0 && c.ingredients[or].Staple: // never missing: the stand-in is at home
+			case or >= 0:
+				rc.either = append(rc.either, [2]int{idx, or})
+			default:
 				rc.required.set(idx)
 			}
 		}
+		rc.mainN = rc.mains.count()
+		rc.foodN = rc.food.count()
+		rc.dupKey = hashString(strings.ReplaceAll(r.Name.Ko, " ", ""))
 		for _, d := range []domain.Diet{domain.Vegetarian, domain.Vegan, domain.Pescatarian} {
-			if !slices.ContainsFunc(rc.lines, func(l line) bool { return !l.Optional && !c.ingredients[l.ingredient].Fits(d) }) {
+			if !slices.ContainsFunc(rc.lines, func(l line) bool { return !l.Role.leftOut() && !c.ingredients[l.ingredient].Fits(d) }) {
 				rc.diets = append(rc.diets, d)
 			}
 		}
@@ -211,6 +296,34 @@ func hashString(s string) uint64 {
 	return h
 }
 
+// and returns the members b shares with o.
+func (b bitset) and(o bitset) bitset {
+	out := make(bitset, len(b))
+	for i, w := range b {
+		out[i] = w & o[i]
+	}
+	return out
+}
+
+// members appends the members of b to out, in increasing order.
+func (b bitset) members(out []int) []int {
+	for i, w := range b {
+		for ; w != 0; w &= w - 1 {
+			out = append(out, i*64+bits.TrailingZeros64(w))
+		}
+	}
+	return out
+}
+
+// count returns how many members b has.
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
 // countAnd returns how many members b shares with o.
 func (b bitset) countAnd(o bitset) int {
 	n := 0
@@ -237,6 +350,17 @@ func (b bitset) subsetOf(o, minus bitset) bool {
 		}
 	}
 	return true
+}
+
+// weigh returns the sum of weight over the members b shares with o.
+func (b bitset) weigh(o bitset, weight []int) int {
+	sum := 0
+	for i, w := range b {
+		for x := w & o[i]; x != 0; x &= x - 1 {
+			sum += weight[i*64+bits.TrailingZeros64(x)]
+		}
+	}
+	return sum
 }
 
 func (b bitset) intersects(o bitset) bool {

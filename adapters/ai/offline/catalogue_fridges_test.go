@@ -1,7 +1,9 @@
 package offline
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,13 +37,18 @@ func TestGenerateCatalogueFridges(t *testing.T) {
 		{
 			name:         "kimchi, pork, tofu and the vegetables of a stew",
 			ingredients:  []string{"김치", "돼지고기 앞다리살", "두부", "양파", "대파", "고춧가루"},
-			wantExisting: "김치찌개",
+			wantExisting: "두부김치",
 		},
 		{
 			name:         "English spellings",
 			ingredients:  []string{"Eggs", "scallions", "cooked rice"},
 			prefs:        domain.Preferences{Language: domain.English},
 			wantExisting: "Egg Fried Rice",
+		},
+		{
+			name:         "eggs and spinach: the spinach is used too",
+			ingredients:  []string{"계란", "시금치"},
+			wantExisting: "시금치나물",
 		},
 		{
 			name:        "egg allergy in Korean",
@@ -79,10 +86,10 @@ func TestGenerateCatalogueFridges(t *testing.T) {
 			prefs:       domain.Preferences{MaxCookingTime: 10},
 		},
 		{
-			name:         "the bench payload",
+			name:         "the bench payload uses the pork, the tofu and the kimchi together",
 			ingredients:  []string{"계란", "대파", "김치", "밥", "양파", "돼지고기", "두부", "고추장", "간장", "참기름", "마늘"},
 			prefs:        domain.Preferences{Dietary: "none", Cuisine: "korean", Allergies: []string{"땅콩"}, MaxCookingTime: 30, Servings: 2},
-			wantExisting: "김치볶음밥",
+			wantExisting: "두부김치",
 		},
 	}
 	for _, tt := range tests {
@@ -139,17 +146,17 @@ func TestGenerateCatalogueScalesServings(t *testing.T) {
 		{
 			prefs: domain.Preferences{},
 			want: []string{"김치 200g", "돼지고기 150g", "두부 1/2모", "양파 1/2개", "대파 1/2대", "고춧가루 1큰술",
-				"마늘 2쪽", "설탕 1/2작은술", "식용유 1/2큰술", "물 500ml", "청양고추 1개 (선택)"},
+				"마늘 2쪽", "설탕 1/2작은술", "식용유 1/2큰술", "물 500ml", "청양고추 1개 (있으면)"},
 		},
 		{
 			prefs: domain.Preferences{Servings: 4},
 			want: []string{"김치 400g", "돼지고기 300g", "두부 1모", "양파 1개", "대파 1대", "고춧가루 2큰술",
-				"마늘 4쪽", "설탕 1작은술", "식용유 1큰술", "물 1000ml", "청양고추 2개 (선택)"},
+				"마늘 4쪽", "설탕 1작은술", "식용유 1큰술", "물 1000ml", "청양고추 2개 (있으면)"},
 		},
 		{
 			prefs: domain.Preferences{Servings: 3, Language: domain.English},
-			want: []string{"kimchi 300 g", "pork 225 g", "tofu 1 block", "onion 1", "green onion 1 stalk", "gochugaru 1.5 tbsp",
-				"garlic 3 cloves", "sugar 1 tsp", "cooking oil 1 tbsp", "water 750 ml", "hot green chili 1.5 (optional)"},
+			want: []string{"300 g kimchi", "230 g pork", "1 block tofu", "1 onion", "1 stalk green onion", "1 1/2 tbsp gochugaru",
+				"3 cloves garlic", "1 tsp sugar", "1 tbsp cooking oil", "750 ml water", "2 hot green chilies (optional)"},
 		},
 	}
 	for _, tt := range tests {
@@ -180,5 +187,146 @@ func TestGenerateCatalogueIsDeterministic(t *testing.T) {
 		if diff := cmp.Diff(first, got); diff != "" {
 			t.Errorf("Generate(%q) differs from the first answer (-first +got):\n%s", give, diff)
 		}
+	}
+}
+
+func TestGenerateCatalogueHiddenAllergens(t *testing.T) {
+	g := New()
+	tests := []struct {
+		name        string
+		fridge      []string
+		prefs       domain.Preferences
+		wantNote    []string // substrings of one note; nil when no note may mention a hidden allergen
+		wantAny     string   // a recipe that must still come back
+		wantMissing string   // a recipe that must not come back
+	}{
+		{
+			name:        "kimchi's salted shrimp",
+			fridge:      []string{"김치", "돼지고기", "두부", "대파"},
+			prefs:       domain.Preferences{Allergies: []string{"새우"}},
+			wantNote:    []string{"김치에는 보통 새우젓이", "김치찌개", "알레르기: 새우"},
+			wantAny:     "두부조림",
+			wantMissing: "김치찌개",
+		},
+		{
+			name:        "kimchi's anchovy sauce in English",
+			fridge:      []string{"kimchi", "pork", "tofu"},
+			prefs:       domain.Preferences{Allergies: []string{"fish"}, Language: domain.English},
+			wantNote:    []string{"Left out", "Kimchi Stew", "kimchi usually contains anchovy fish sauce (allergy: fish)"},
+			wantMissing: "Kimchi Stew",
+		},
+		{
+			name:        "a curry roux's milk, with the curry powder variant to buy",
+			fridge:      []string{"감자", "양파", "당근", "돼지고기", "고형카레"},
+			prefs:       domain.Preferences{Allergies: []string{"우유"}},
+			wantNote:    []string{"카레루에는 보통 분유가", "일본식 카레라이스"},
+			wantAny:     "카레라이스",
+			wantMissing: "일본식 카레라이스",
+		},
+		{
+			name:    "plain curry powder is no dairy",
+			fridge:  []string{"감자", "양파", "당근", "돼지고기", "카레가루"},
+			prefs:   domain.Preferences{Allergies: []string{"우유"}},
+			wantAny: "카레라이스",
+		},
+		{
+			name:        "a dish named for the allergen needs no note",
+			fridge:      []string{"새우", "계란", "밥", "대파"},
+			prefs:       domain.Preferences{Allergies: []string{"새우"}},
+			wantMissing: "새우볶음밥",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := generate(t, g, request(t, tt.fridge, tt.prefs))
+			all := slices.Concat(names(res.ExistingIngredientsRecipes), names(res.AdditionalIngredientsRecipes))
+			if tt.wantAny != "" && !slices.Contains(all, tt.wantAny) {
+				t.Errorf("Generate(%q, %q) = %q, want %s among them", tt.fridge, tt.prefs.Allergies, all, tt.wantAny)
+			}
+			if tt.wantMissing != "" && slices.Contains(all, tt.wantMissing) {
+				t.Errorf("Generate(%q, %q) = %q, want no %s", tt.fridge, tt.prefs.Allergies, all, tt.wantMissing)
+			}
+			hidden := slices.IndexFunc(res.Notes, func(n string) bool {
+				return strings.Contains(n, "보통") || strings.Contains(n, "usually contains")
+			})
+			switch {
+			case tt.wantNote == nil && hidden >= 0:
+				t.Errorf("Generate(%q, %q) notes = %q, want none about a hidden allergen", tt.fridge, tt.prefs.Allergies, res.Notes)
+			case tt.wantNote != nil && hidden < 0:
+				t.Errorf("Generate(%q, %q) notes = %q, want one about a hidden allergen", tt.fridge, tt.prefs.Allergies, res.Notes)
+			case tt.wantNote != nil:
+				for _, w := range tt.wantNote {
+					if !strings.Contains(res.Notes[hidden], w) {
+						t.Errorf("Generate(%q, %q) note %q, want it to contain %q", tt.fridge, tt.prefs.Allergies, res.Notes[hidden], w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestGenerateCatalogueStandIns(t *testing.T) {
+	g := New()
+	tests := []struct {
+		name       string
+		fridge     []string
+		prefs      domain.Preferences
+		recipe     string
+		wantLine   string
+		wantToBuy  []string // the recipe's additional ingredients; nil when made from the fridge
+		additional bool
+	}{
+		{
+			name: "olive oil may be cooking oil", fridge: []string{"스파게티", "마늘"},
+			recipe: "알리오올리오", wantLine: "올리브유 6큰술 (없으면 식용유)",
+		},
+		{
+			name: "olive oil at hand", fridge: []string{"spaghetti", "garlic", "olive oil"}, prefs: domain.Preferences{Language: domain.English},
+			recipe: "Aglio e Olio", wantLine: "6 tbsp olive oil",
+		},
+		{
+			name: "cooked rice from rice", fridge: []string{"돼지고기", "양파", "쌀"},
+			recipe: "제육덮밥", wantLine: "밥 2공기 (없으면 쌀로 지어서)",
+		},
+		{
+			name: "neither cooked rice nor rice", fridge: []string{"돼지고기", "양파"},
+			recipe: "제육덮밥", wantLine: "밥 2공기 (없으면 쌀로 지어서)", wantToBuy: []string{"밥"}, additional: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := generate(t, g, request(t, tt.fridge, tt.prefs))
+			list := res.ExistingIngredientsRecipes
+			if tt.additional {
+				list = res.AdditionalIngredientsRecipes
+			}
+			i := slices.IndexFunc(list, func(r domain.Recipe) bool { return r.Name == tt.recipe })
+			if i < 0 {
+				t.Fatalf("Generate(%q) = %q (additional %v), want %s among them", tt.fridge, names(list), tt.additional, tt.recipe)
+			}
+			if !slices.Contains(list[i].Ingredients, tt.wantLine) {
+				t.Errorf("Generate(%q) %s ingredients = %q, want %q among them", tt.fridge, tt.recipe, list[i].Ingredients, tt.wantLine)
+			}
+			if diff := cmp.Diff(tt.wantToBuy, list[i].AdditionalIngredients); diff != "" {
+				t.Errorf("Generate(%q) %s additional ingredients (-want +got):\n%s", tt.fridge, tt.recipe, diff)
+			}
+		})
+	}
+}
+
+func TestGenerateCatalogueRestoredRequestBeyondTheLimit(t *testing.T) {
+	g := New()
+	var names []string
+	for _, info := range g.cat.ingredients[:domain.MaxIngredients+10] {
+		names = append(names, info.Name)
+	}
+	req := domain.RestoreGenerationRequest("user-42", names, domain.Preferences{})
+	res, err := g.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Generate(%d ingredients) error = %v", len(names), err)
+	}
+	if len(res.ExistingIngredientsRecipes) != domain.ExistingRecipeCount {
+		t.Errorf("Generate(%d ingredients) gave %d recipes made from them, want %d", len(names),
+			len(res.ExistingIngredientsRecipes), domain.ExistingRecipeCount)
 	}
 }

@@ -45,7 +45,7 @@ func TestFixtureCatalogueLint(t *testing.T) {
 func TestNewParsesEmbeddedCatalogue(t *testing.T) {
 	g := New() // panics on broken embedded data
 	records, _ := defaultRecords()
-	if got, want := g.model, fmt.Sprintf("catalogue-v1-%d", len(records)); got != want {
+	if got, want := g.model, fmt.Sprintf("catalogue-v2-%d", len(records)); got != want {
 		t.Errorf("New().model = %q, want %q", got, want)
 	}
 }
@@ -60,7 +60,7 @@ var (
 	categories     = []string{"side", "namul", "stir-fry", "braise", "stew", "soup", "rice-bowl", "rice", "noodles", "pancake", "grill", "fried", "egg", "salad", "pasta", "bread", "snack", "kimchi"}
 	difficulties   = []string{"easy", "medium", "hard"}
 	allDiets       = []domain.Diet{domain.Vegetarian, domain.Vegan, domain.Pescatarian}
-	maxOptional    = 3
+	maxLeftOut     = 9
 	minSteps       = 3
 	maxSteps       = 10
 	minIngredients = 2
@@ -111,7 +111,7 @@ func lintIngredients(r recipeRecord, lex *domain.Lexicon, add func(recipeRecord,
 		add(r, "has %d ingredients, want %d..%d", n, minIngredients, maxIngredients)
 	}
 	fits := map[domain.Diet]bool{domain.Vegetarian: true, domain.Vegan: true, domain.Pescatarian: true}
-	optional := 0
+	leftOut := 0
 	for i, a := range r.Ingredients {
 		info, ok := lex.Lookup(a.Name)
 		switch {
@@ -123,23 +123,45 @@ func lintIngredients(r recipeRecord, lex *domain.Lexicon, add func(recipeRecord,
 		if slices.ContainsFunc(r.Ingredients[:i], func(b amount) bool { return b.Name == a.Name }) {
 			add(r, "ingredient %q is listed twice", a.Name)
 		}
-		_, knownUnit := units[a.Unit]
+		_, knownUnit := koreanUnits[a.Unit]
 		switch {
 		case a.Unit == "to_taste" && a.Qty != 0:
 			add(r, "ingredient %q: to_taste takes no qty", a.Name)
 		case a.Unit != "to_taste" && (!knownUnit || a.Qty <= 0):
 			add(r, "ingredient %q: unit %q with qty %v", a.Name, a.Unit, a.Qty)
 		}
-		if a.Optional {
-			optional++
-		} else if ok {
+		switch a.Role {
+		case roleMain, roleEssential:
+		case roleOptional, roleGarnish:
+			leftOut++
+		default:
+			add(r, "ingredient %q: unknown role %q", a.Name, a.Role)
+		}
+		if a.Or != "" {
+			other, known := lex.Lookup(a.Or)
+			switch {
+			case !known || other.Name != a.Or:
+				add(r, "ingredient %q: stand-in %q is not a canonical ingredient", a.Name, a.Or)
+			case a.Role.leftOut() || a.Or == a.Name || slices.ContainsFunc(r.Ingredients, func(b amount) bool { return b.Name == a.Or }):
+				add(r, "ingredient %q: stand-in %q for a left-out or listed ingredient", a.Name, a.Or)
+			case !fitsLike(other, info):
+				add(r, "ingredient %q: stand-in %q fits fewer diets", a.Name, a.Or)
+			}
+		}
+		if !a.Role.leftOut() && ok {
 			for _, d := range allDiets {
 				fits[d] = fits[d] && info.Fits(d)
 			}
 		}
 	}
-	if optional > maxOptional {
-		add(r, "has %d optional ingredients, want at most %d", optional, maxOptional)
+	if !slices.ContainsFunc(r.Ingredients, func(a amount) bool {
+		info, ok := lex.Lookup(a.Name)
+		return a.Role == roleMain && ok && !info.Staple
+	}) {
+		add(r, "has no main ingredient besides pantry staples")
+	}
+	if leftOut > maxLeftOut {
+		add(r, "has %d ingredients that can be left out, want at most %d", leftOut, maxLeftOut)
 	}
 	var want []domain.Diet
 	for _, d := range allDiets {
@@ -153,6 +175,17 @@ func lintIngredients(r recipeRecord, lex *domain.Lexicon, add func(recipeRecord,
 	if !slices.Equal(got, want) {
 		add(r, "diet %q, want %q from its ingredients", r.Diet, want)
 	}
+}
+
+// fitsLike reports whether the stand-in fits every diet the ingredient fits, so that the
+// recipe's diet tags hold whichever the cook uses.
+func fitsLike(standIn, info domain.IngredientInfo) bool {
+	for _, d := range allDiets {
+		if info.Fits(d) && !standIn.Fits(d) {
+			return false
+		}
+	}
+	return true
 }
 
 func lintSteps(r recipeRecord, lex *domain.Lexicon, add func(recipeRecord, string, ...any)) {
@@ -233,6 +266,11 @@ func TestLintCatalogueFindsBrokenRules(t *testing.T) {
 		{name: "diet", breakIt: func(r *recipeRecord) { r.Diet = []domain.Diet{domain.Vegan} }, want: "diet"},
 		{name: "time", breakIt: func(r *recipeRecord) { r.CookingTime = 10 }, want: "more than cookingTime 10"},
 		{name: "description", breakIt: func(r *recipeRecord) { r.Description.En = "One. Two." }, want: "one sentence"},
+		{name: "role", breakIt: func(r *recipeRecord) { r.Ingredients[1].Role = "side" }, want: `unknown role "side"`},
+		{name: "main", breakIt: func(r *recipeRecord) { r.Ingredients[0].Role = roleEssential }, want: "no main ingredient"},
+		{name: "stand-in alias", breakIt: func(r *recipeRecord) { r.Ingredients[1].Or = "파" }, want: `stand-in "파" is not a canonical`},
+		{name: "stand-in listed", breakIt: func(r *recipeRecord) { r.Ingredients[2].Or = "대파" }, want: `stand-in "대파" for a left-out or listed`},
+		{name: "stand-in diet", breakIt: func(r *recipeRecord) { r.Ingredients[3].Or = "버터" }, want: `stand-in "버터" fits fewer diets`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 const Provider = "offline"
 
 // catalogueVersion changes when the catalogue's format or matching rules change.
-const catalogueVersion = "catalogue-v1"
+const catalogueVersion = "catalogue-v2"
 
 // Generator is the offline RecipeGenerator. It is read-only after New and safe for
 // concurrent use.
@@ -86,7 +86,7 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 	}
 	res.ExistingIngredientsRecipes = g.renderFitting(q, existing, domain.ExistingRecipeCount)
 	res.AdditionalIngredientsRecipes = g.renderFitting(q, additional, domain.AdditionalRecipeCount)
-	res.Notes = q.notes(len(res.ExistingIngredientsRecipes), len(res.AdditionalIngredientsRecipes))
+	res.Notes = g.notes(q, len(res.ExistingIngredientsRecipes), len(res.AdditionalIngredientsRecipes))
 	return res, nil
 }
 
@@ -116,4 +116,24 @@ func (g *Generator) violates(q *query, r domain.Recipe) bool {
 		}
 	}
 	return false
+}
+
+// MainIngredients returns the canonical names of the ingredients the catalogue's recipe
+// of that name, in Korean or English, is built on, and false when no recipe has that name.
+// It lets a quality check judge from outside whether a suggestion is built on the fridge.
+func (g *Generator) MainIngredients(name string) ([]string, bool) {
+	for i := range g.cat.recipes {
+		r := &g.cat.recipes[i]
+		if r.Name.Ko != name && r.Name.En != name {
+			continue
+		}
+		var mains []string
+		for _, l := range r.lines {
+			if l.Role == roleMain {
+				mains = append(mains, l.Name)
+			}
+		}
+		return mains, true
+	}
+	return nil, false
 }

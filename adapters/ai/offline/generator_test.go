@@ -66,13 +66,22 @@ func checkFits(t testing.TB, lex *domain.Lexicon, req domain.GenerationRequest, 
 			domain.ExistingRecipeCount, domain.AdditionalRecipeCount)
 	}
 	diet, hasDiet := domain.ParseDiet(p.Dietary)
+	servings := p.Servings
+	if servings == 0 {
+		servings = domain.DefaultServings
+	}
+	dishes := map[string]string{} // Korean name without spaces → name
 	for i, r := range slices.Concat(res.ExistingIngredientsRecipes, res.AdditionalIngredientsRecipes) {
 		additional := i >= len(res.ExistingIngredientsRecipes)
+		if other, dup := dishes[strings.ReplaceAll(r.Name, " ", "")]; dup {
+			t.Errorf("Generate(%+v) suggests %s and %s, one dish twice", req, other, r.Name)
+		}
+		dishes[strings.ReplaceAll(r.Name, " ", "")] = r.Name
 		switch {
 		case p.MaxCookingTime > 0 && r.CookingTime > p.MaxCookingTime:
 			t.Errorf("%s takes %d minutes, want at most %d", r.Name, r.CookingTime, p.MaxCookingTime)
-		case p.Servings > 0 && r.Servings != p.Servings:
-			t.Errorf("%s serves %d, want %d", r.Name, r.Servings, p.Servings)
+		case r.Servings != servings:
+			t.Errorf("%s serves %d, want %d", r.Name, r.Servings, servings)
 		case additional && (len(r.AdditionalIngredients) == 0 || len(r.AdditionalIngredients) > maxMissing):
 			t.Errorf("additional recipe %s needs %q, want 1 to %d ingredients", r.Name, r.AdditionalIngredients, maxMissing)
 		case !additional && len(r.AdditionalIngredients) > 0:
@@ -127,13 +136,13 @@ func TestGenerateFixtureFridges(t *testing.T) {
 			ingredients:    []string{"계란", "대파", "밥", "감자", "양파"},
 			prefs:          domain.Preferences{Allergies: []string{"난류"}},
 			wantExisting:   []string{"감자볶음"},
-			wantAdditional: []string{"된장찌개", "제육볶음"},
+			wantAdditional: []string{"버터감자구이"}, // 된장찌개 and 제육볶음 are built on tofu and pork, which the fridge lacks
 		},
 		{
 			name:           "vegan leaves out egg, meat, fish and dairy",
 			ingredients:    []string{"계란", "감자", "양파", "두부", "버터", "돼지고기", "새우"},
 			prefs:          domain.Preferences{Dietary: "vegan"},
-			wantExisting:   []string{"감자볶음", "두부부침"},
+			wantExisting:   []string{"두부부침", "감자볶음"}, // the tofu weighs more than the potatoes
 			wantAdditional: []string{"된장찌개"},
 		},
 		{
@@ -148,7 +157,7 @@ func TestGenerateFixtureFridges(t *testing.T) {
 			ingredients:    []string{"토마토", "계란", "감자", "버터"},
 			prefs:          domain.Preferences{Cuisine: "양식"},
 			wantExisting:   []string{"버터감자구이", "토마토계란볶음"},
-			wantAdditional: []string{"계란찜", "계란말이"},
+			wantAdditional: []string{"계란찜", "감자볶음"}, // the second uses the potatoes the first leaves
 		},
 		{
 			name:           "nothing known gives nothing",
@@ -172,7 +181,7 @@ func TestGenerateFixtureFridges(t *testing.T) {
 
 func TestGenerateRendersRecipe(t *testing.T) {
 	g := fixture(t)
-	fridge := []string{"김치", "돼지고기", "두부", "대파", "고춧가루", "청양고추"}
+	fridge := []string{"김치", "돼지고기", "두부", "대파", "고춧가루"}
 	tests := []struct {
 		name  string
 		prefs domain.Preferences
@@ -185,7 +194,7 @@ func TestGenerateRendersRecipe(t *testing.T) {
 				Name: "김치찌개", Description: "잘 익은 김치와 돼지고기를 푹 끓인 얼큰한 찌개.",
 				Difficulty: domain.Easy, CookingTime: 30, Servings: 2,
 				Ingredients: []string{"김치 200g", "돼지고기 150g", "두부 1/2모", "대파 1/2대", "고춧가루 1큰술",
-					"마늘 2쪽", "물 500ml", "청양고추 1개 (선택)"},
+					"마늘 2쪽", "물 500ml", "청양고추 1개 (있으면)"},
 				Instructions: "1. 돼지고기를 한입 크기로 썰고 김치도 먹기 좋게 썬다.\n" +
 					"2. 냄비에 돼지고기와 김치를 넣고 중불에서 5분간 볶는다.\n" +
 					"3. 물과 고춧가루, 으깬 마늘을 넣고 15분간 끓인다.\n" +
@@ -198,8 +207,8 @@ func TestGenerateRendersRecipe(t *testing.T) {
 			want: domain.Recipe{
 				Name: "김치찌개", Description: "잘 익은 김치와 돼지고기를 푹 끓인 얼큰한 찌개.",
 				Difficulty: domain.Easy, CookingTime: 30, Servings: 3,
-				Ingredients: []string{"김치 300g", "돼지고기 225g", "두부 1모", "대파 1대", "고춧가루 1.5큰술",
-					"마늘 3쪽", "물 750ml", "청양고추 1.5개 (선택)"},
+				Ingredients: []string{"김치 300g", "돼지고기 230g", "두부 1모", "대파 1대", "고춧가루 1.5큰술",
+					"마늘 3쪽", "물 750ml", "청양고추 2개 (있으면)"},
 				Instructions: "1. 돼지고기를 한입 크기로 썰고 김치도 먹기 좋게 썬다.\n" +
 					"2. 냄비에 돼지고기와 김치를 넣고 중불에서 5분간 볶는다.\n" +
 					"3. 물과 고춧가루, 으깬 마늘을 넣고 15분간 끓인다.\n" +
@@ -212,8 +221,8 @@ func TestGenerateRendersRecipe(t *testing.T) {
 			want: domain.Recipe{
 				Name: "Kimchi Stew", Description: "A hearty, spicy stew of well-fermented kimchi simmered with pork.",
 				Difficulty: domain.Easy, CookingTime: 30, Servings: 1,
-				Ingredients: []string{"kimchi 100 g", "pork 75 g", "tofu 1/2 block", "green onion 1/2 stalk",
-					"gochugaru 1/2 tbsp", "garlic 1 clove", "water 250 ml", "hot green chili 1/2 (optional)"},
+				Ingredients: []string{"100 g kimchi", "75 g pork", "1/2 block tofu", "1/2 stalk green onion",
+					"1/2 tbsp gochugaru", "1 clove garlic", "250 ml water", "1 hot green chili (optional)"},
 				Instructions: "1. Cut the pork into bite-size pieces and chop the kimchi.\n" +
 					"2. Stir-fry the pork and kimchi in a pot over medium heat for 5 minutes.\n" +
 					"3. Add the water, gochugaru and crushed garlic and simmer for 15 minutes.\n" +
@@ -226,8 +235,8 @@ func TestGenerateRendersRecipe(t *testing.T) {
 			want: domain.Recipe{
 				Name: "Kimchi Stew", Description: "A hearty, spicy stew of well-fermented kimchi simmered with pork.",
 				Difficulty: domain.Easy, CookingTime: 30, Servings: 6,
-				Ingredients: []string{"kimchi 600 g", "pork 450 g", "tofu 1.5 blocks", "green onion 1.5 stalks",
-					"gochugaru 3 tbsp", "garlic 6 cloves", "water 1500 ml", "hot green chili 3 (optional)"},
+				Ingredients: []string{"600 g kimchi", "450 g pork", "1 1/2 blocks tofu", "1 1/2 stalks green onion",
+					"3 tbsp gochugaru", "6 cloves garlic", "1500 ml water", "3 hot green chilies (optional)"},
 				Instructions: "1. Cut the pork into bite-size pieces and chop the kimchi.\n" +
 					"2. Stir-fry the pork and kimchi in a pot over medium heat for 5 minutes.\n" +
 					"3. Add the water, gochugaru and crushed garlic and simmer for 15 minutes.\n" +
@@ -268,27 +277,27 @@ func TestGenerateRendersAmounts(t *testing.T) {
 			fridge:   []string{"된장", "두부", "애호박", "양파", "감자", "대파"},
 			prefs:    domain.Preferences{Servings: 1},
 			wantName: "된장찌개",
-			want:     []string{"된장 1큰술", "두부 1/2모", "애호박 1/2개", "양파 1/2개", "감자 1/2개", "대파 1/2대", "마늘 1/2쪽", "물 250ml"},
+			want:     []string{"된장 1큰술", "두부 1/2모", "애호박 1/2개", "양파 1/2개", "감자 1/2개", "대파 1/2대", "마늘 1쪽", "물 250ml"},
 		},
 		{
 			name:     "English to taste and pinch",
 			fridge:   []string{"감자", "버터"},
 			prefs:    domain.Preferences{Language: domain.English, Servings: 4},
 			wantName: "Butter Roasted Potatoes",
-			want:     []string{"potato 6", "butter 40 g", "salt to taste", "black pepper to taste", "parsley 2 pinches (optional)"},
+			want:     []string{"6 potatoes", "40 g butter", "salt, to taste", "black pepper, to taste", "2 pinches of parsley (optional)"},
 		},
 		{
 			name:     "optional ingredients are marked",
 			fridge:   []string{"감자", "양파"},
 			wantName: "감자볶음",
-			want:     []string{"감자 2개", "양파 1/2개", "소금 1/2작은술", "식용유 2큰술", "햄 50g (선택)", "깨 1작은술 (선택)"},
+			want:     []string{"감자 2개", "양파 1/2개", "소금 1/2작은술", "식용유 2큰술", "햄 50g (있으면)", "깨 1작은술 (고명)"},
 		},
 		{
 			name:     "an optional ingredient outside the diet is left out",
 			fridge:   []string{"감자", "양파"},
 			prefs:    domain.Preferences{Dietary: "vegan"},
 			wantName: "감자볶음",
-			want:     []string{"감자 2개", "양파 1/2개", "소금 1/2작은술", "식용유 2큰술", "깨 1작은술 (선택)"},
+			want:     []string{"감자 2개", "양파 1/2개", "소금 1/2작은술", "식용유 2큰술", "깨 1작은술 (고명)"},
 		},
 	}
 	for _, tt := range tests {
@@ -331,7 +340,7 @@ func TestGenerateAdditionalIngredients(t *testing.T) {
 func TestGenerateResult(t *testing.T) {
 	res := generate(t, fixture(t), request(t, []string{"계란", "대파", "밥"}, domain.Preferences{}))
 	got := domain.Result{UserID: res.UserID, Provider: res.Provider, Model: res.Model, GeneratedAt: res.GeneratedAt}
-	want := domain.Result{UserID: "user-42", Provider: "offline", Model: "catalogue-v1-12", GeneratedAt: testNow}
+	want := domain.Result{UserID: "user-42", Provider: "offline", Model: "catalogue-v2-12", GeneratedAt: testNow}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Generate() result fields (-want +got):\n%s", diff)
 	}
@@ -365,6 +374,12 @@ func TestGenerateNotes(t *testing.T) {
 				`Dietary preference "keto" is not recognised and was ignored.`,
 				`Cuisine "mexican" is not recognised and was not used for ranking.`,
 			},
+		},
+		{
+			name:        "too few recipes in English, one of them",
+			ingredients: []string{"토마토"},
+			prefs:       domain.Preferences{Language: domain.English},
+			want:        []string{"Only 0 recipes from your ingredients and 1 recipe needing a few more fit the request."},
 		},
 		{
 			name:        "too few recipes",

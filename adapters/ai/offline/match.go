@@ -2,7 +2,6 @@ package offline
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/naengbu/recipe-ai/domain"
 )
@@ -10,105 +9,35 @@ import (
 // maxMissing is the most ingredients a recipe of additionalIngredientsRecipes may ask for.
 const maxMissing = 3
 
-// query is one request resolved against the catalogue.
-type query struct {
-	lang       domain.Language
-	servings   int
-	maxTime    int
-	diet       domain.Diet // "" when none was asked for or it was not understood
-	cuisine    string      // a catalogue cuisine, or ""
-	have       bitset      // catalogue ingredients the user named
-	excluded   bitset      // catalogue ingredients an allergy rules out; nil without allergies
-	allergies  []domain.AllergySet
-	seed       uint64 // varies the order of equally good recipes by the ingredients asked for
-	unknown    []string
-	badDiet    string
-	badCuisine string
-}
-
-func (g *Generator) newQuery(req domain.GenerationRequest) *query {
-	p := req.Preferences
-	q := &query{lang: p.Language, servings: p.Servings, maxTime: p.MaxCookingTime, have: g.cat.newBitset()}
-	for _, name := range req.Ingredients.Names() {
-		info, ok := g.lex.Lookup(name)
-		if !ok {
-			q.unknown = append(q.unknown, name)
-			continue
-		}
-		if idx, ok := g.cat.index[info.Name]; ok {
-			q.have.set(idx)
-		}
-	}
-	q.seed = q.have.hash()
-	if d, ok := domain.ParseDiet(p.Dietary); ok {
-		q.diet = d
-	} else if !isNoPreference(p.Dietary) {
-		q.badDiet = p.Dietary
-	}
-	if c, ok := parseCuisine(p.Cuisine); ok {
-		q.cuisine = c
-	} else if !isNoPreference(p.Cuisine) {
-		q.badCuisine = p.Cuisine
-	}
-	if len(p.Allergies) > 0 {
-		q.excluded = g.cat.newBitset()
-		for _, a := range p.Allergies {
-			q.allergies = append(q.allergies, g.lex.Allergy(a))
-		}
-		for idx, info := range g.cat.ingredients {
-			if slices.ContainsFunc(q.allergies, func(s domain.AllergySet) bool { return s.Excludes(info) }) {
-				q.excluded.set(idx)
-			}
-		}
-	}
-	return q
-}
-
-// noPreference are the words people write for "no preference", which need no note.
-var noPreference = []string{"", "none", "no", "any", "all", "nothing", "normal", "regular", "general", "n/a", "-",
-	"no preference", "없음", "상관없음", "아무거나", "일반", "전체", "모두"}
-
-func isNoPreference(s string) bool {
-	return slices.Contains(noPreference, strings.ToLower(strings.TrimSpace(s)))
-}
-
-// cuisineWords maps what people write for a cuisine to the catalogue's cuisine values.
-var cuisineWords = map[string]string{
-	"korean": "korean", "korea": "korean", "한식": "korean", "한국": "korean", "한국식": "korean", "한국요리": "korean",
-	"japanese": "japanese", "japan": "japanese", "일식": "japanese", "일본": "japanese", "일본식": "japanese", "일본요리": "japanese",
-	"chinese": "chinese", "china": "chinese", "중식": "chinese", "중국": "chinese", "중국식": "chinese", "중화": "chinese", "중국요리": "chinese",
-	"western": "western", "양식": "western", "서양": "western", "서양식": "western", "서양요리": "western",
-	"italian": "western", "이탈리안": "western", "이탈리아": "western", "american": "western", "french": "western",
-	"fusion": "fusion", "퓨전": "fusion",
-}
-
-func parseCuisine(s string) (string, bool) {
-	c, ok := cuisineWords[strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", "")]
-	return c, ok
-}
-
 // candidate is a recipe that fits the request, with what ranks it.
 type candidate struct {
-	r        *recipe
-	usedMain int  // non-staple ingredients of the user it uses
-	missing  int  // required ingredients the user lacks
-	cuisine  bool // the cuisine asked for
-	used     int  // all ingredients of the user it uses, staples the user named included
-	tie      uint64
+	r       *recipe
+	heavy   bool // uses one of the heaviest ingredients the user named
+	score   int  // the weights of the user's ingredients it uses
+	missing int  // essential ingredients the user lacks
+	atHand  int  // its non-staple ingredients the user has
+	cuisine bool // the cuisine asked for
+	tie     uint64
 }
 
-// before reports whether c ranks above o: more of the user's ingredients used, then fewer
-// missing, then the cuisine asked for, then a hash of the request and the recipe id.
+// before reports whether c ranks above o. A recipe that uses the fridge's main ingredients
+// (meat, fish, tofu, a named sauce) comes before one that leaves them all unused; then the
+// more of the fridge it uses, by weight; then fewer ingredients to buy; then the cuisine
+// asked for; then the larger share of its own ingredients at hand, so that a simple dish
+// the fridge covers beats a rich one it barely starts; then a hash of the request and the
+// recipe id.
 func (c candidate) before(o candidate) bool {
 	switch {
-	case c.usedMain != o.usedMain:
-		return c.usedMain > o.usedMain
+	case c.heavy != o.heavy:
+		return c.heavy
+	case c.score != o.score:
+		return c.score > o.score
 	case c.missing != o.missing:
 		return c.missing < o.missing
 	case c.cuisine != o.cuisine:
 		return c.cuisine
-	case c.used != o.used:
-		return c.used > o.used
+	case c.atHand*o.r.foodN != o.atHand*c.r.foodN:
+		return c.atHand*o.r.foodN > o.atHand*c.r.foodN
 	case c.tie != o.tie:
 		return c.tie < o.tie
 	}
@@ -119,6 +48,15 @@ func (c candidate) before(o candidate) bool {
 type ranking struct{ items []candidate }
 
 func (rk *ranking) offer(c candidate) {
+	for i, it := range rk.items {
+		if it.r.dupKey == c.r.dupKey { // the same dish twice: keep the better of the two
+			if !c.before(it) {
+				return
+			}
+			rk.items = slices.Delete(rk.items, i, i+1)
+			break
+		}
+	}
 	n := len(rk.items)
 	switch {
 	case n < cap(rk.items):
@@ -133,6 +71,11 @@ func (rk *ranking) offer(c candidate) {
 	}
 }
 
+// wouldHold reports whether c ranks among the first n of rk.
+func (rk *ranking) wouldHold(c candidate, n int) bool {
+	return len(rk.items) < n || c.before(rk.items[n-1])
+}
+
 func (rk *ranking) recipes() []*recipe {
 	out := make([]*recipe, len(rk.items))
 	for i, c := range rk.items {
@@ -142,39 +85,141 @@ func (rk *ranking) recipes() []*recipe {
 }
 
 // match returns the best recipes made only from the user's ingredients and staples, and
-// the best that need one to maxMissing more common ones, a few more of each than an
-// answer holds in case the final allergy check drops some.
+// the best that need one to maxMissing more common ones and are built on the fridge, a few
+// more of each than an answer holds in case the final allergy check drops some. Each list
+// is spread over the fridge (see spread). It records in q.dropped the recipes an answer
+// would hold but for an allergen hidden in an ingredient the user has (the salted shrimp
+// in their kimchi).
 func (c *catalogue) match(q *query) (existing, additional []*recipe) {
 	var exBuf [domain.ExistingRecipeCount + 5]candidate
 	var addBuf [domain.AdditionalRecipeCount + 4]candidate
-	ex, add := ranking{exBuf[:0]}, ranking{addBuf[:0]}
+	var dropBuf [domain.ExistingRecipeCount + domain.AdditionalRecipeCount]candidate
+	ex, add, drop := ranking{exBuf[:0]}, ranking{addBuf[:0]}, ranking{dropBuf[:0]}
+	fridge := q.have.members(make([]int, 0, domain.MaxIngredients))
+	fridge = fridge[:min(len(fridge), domain.MaxIngredients)] // a request restored unchecked may hold more
+	var exBest, addBest [domain.MaxIngredients]candidate      // the best recipe using each of the fridge's ingredients
 	for i := range c.recipes {
 		r := &c.recipes[i]
-		if (q.maxTime > 0 && r.CookingTime > q.maxTime) ||
-			(q.diet != "" && !slices.Contains(r.diets, q.diet)) ||
-			(q.excluded != nil && r.uses.intersects(q.excluded)) {
+		if (q.maxTime > 0 && r.CookingTime > q.maxTime) || (q.diet != "" && !slices.Contains(r.diets, q.diet)) {
 			continue
 		}
-		used := r.uses.countAnd(q.have)
-		if used == 0 {
+		cand, ok := c.candidate(q, r)
+		if !ok {
 			continue
 		}
-		cand := candidate{
-			r:        r,
-			usedMain: r.main.countAnd(q.have),
-			missing:  r.required.countAndNot(q.have),
-			cuisine:  r.Cuisine == q.cuisine,
-			used:     used,
-			tie:      mix(q.seed ^ r.idHash),
+		if q.excluded != nil && r.uses.intersects(q.excluded) {
+			if !r.uses.intersects(q.openly) && r.uses.intersects(q.hiddenHave) {
+				drop.offer(cand)
+			}
+			continue
 		}
-		switch {
-		case cand.missing == 0:
-			ex.offer(cand)
-		case cand.missing <= maxMissing && cand.usedMain > 0 && r.required.subsetOf(c.common, q.have):
-			add.offer(cand)
+		rk, best := &ex, exBest[:len(fridge)]
+		if cand.missing > 0 {
+			rk, best = &add, addBest[:len(fridge)]
+		}
+		rk.offer(cand)
+		for j, idx := range fridge {
+			if r.uses.has(idx) && (best[j].r == nil || cand.before(best[j])) {
+				best[j] = cand
+			}
 		}
 	}
-	return ex.recipes(), add.recipes()
+	for _, d := range drop.items {
+		if (d.missing == 0 && ex.wouldHold(d, domain.ExistingRecipeCount)) ||
+			(d.missing > 0 && add.wouldHold(d, domain.AdditionalRecipeCount)) {
+			q.dropped = append(q.dropped, d.r)
+		}
+	}
+	return c.spread(ex, exBest[:len(fridge)], fridge, domain.ExistingRecipeCount),
+		c.spread(add, addBest[:len(fridge)], fridge, domain.AdditionalRecipeCount)
+}
+
+// spread orders the ranked candidates, and the best candidate for each of the fridge's
+// ingredients, so that the first n between them use as much of the fridge as they can: the
+// best recipe first, then each time the one that uses most of what the recipes before it
+// left unused (by weight), the better ranked among equals. The rest follow in rank order.
+// So three egg dishes do not leave the spinach of an egg-and-spinach fridge unused.
+func (c *catalogue) spread(rk ranking, best []candidate, fridge []int, n int) []*recipe {
+	pool := slices.Clone(rk.items)
+	for _, b := range best {
+		if b.r != nil && !slices.ContainsFunc(pool, func(p candidate) bool { return p.r.dupKey == b.r.dupKey }) {
+			pool = append(pool, b)
+		}
+	}
+	slices.SortFunc(pool, func(a, b candidate) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]*recipe, 0, len(pool))
+	var covered uint64 // positions in fridge used by the recipes picked so far
+	for len(out) < min(n, len(pool)) {
+		pick, gain := 0, -1
+		for i, p := range pool {
+			if p.r == nil {
+				continue
+			}
+			g := 0
+			for j, idx := range fridge {
+				if covered&(1<<j) == 0 && p.r.uses.has(idx) {
+					g += c.weight[idx]
+				}
+			}
+			if g > gain {
+				pick, gain = i, g
+			}
+			if len(out) == 0 {
+				break // the best recipe comes first, whatever it covers
+			}
+		}
+		r := pool[pick].r
+		for j, idx := range fridge {
+			if r.uses.has(idx) {
+				covered |= 1 << j
+			}
+		}
+		out = append(out, r)
+		pool[pick].r = nil
+	}
+	for _, p := range pool {
+		if p.r != nil {
+			out = append(out, p.r)
+		}
+	}
+	return out
+}
+
+// candidate ranks r for q. It reports false when r uses nothing the user has, or needs
+// ingredients to buy but is not built on the fridge: more than maxMissing of them, one that
+// is not common, or fewer than half of its main ingredients (and none at all) from the
+// fridge.
+func (c *catalogue) candidate(q *query, r *recipe) (candidate, bool) {
+	score := r.uses.weigh(q.have, c.weight)
+	if score == 0 {
+		return candidate{}, false
+	}
+	missing := r.required.countAndNot(q.have)
+	for _, e := range r.either {
+		if !q.have.has(e[0]) && !q.have.has(e[1]) {
+			missing++
+		}
+	}
+	if missing > 0 {
+		mains := r.mains.countAnd(q.have)
+		if missing > maxMissing || mains == 0 || 2*mains < r.mainN || !r.required.subsetOf(c.common, q.have) {
+			return candidate{}, false
+		}
+	}
+	return candidate{
+		r:       r,
+		heavy:   r.uses.intersects(q.haveHeavy),
+		score:   score,
+		missing: missing,
+		atHand:  r.food.countAnd(q.have),
+		cuisine: r.Cuisine == q.cuisine,
+		tie:     mix(q.seed ^ r.idHash),
+	}, true
 }
 
 // mix is splitmix64's finaliser: a cheap, well-spread hash of x.
