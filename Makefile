@@ -29,6 +29,7 @@ deps: ## Install what the tests need when missing (a redis-server for Valkey)
 .PHONY: test
 test: deps ## Run every test, including the ones against real servers
 	$(GO) test -race -count=1 -shuffle=on -timeout 20m $(PKGS)
+	@deployments/ensure-deps.sh nginx podman
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
 .PHONY: bench

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need when it is missing: a Valkey-compatible
-# server binary (valkey-server, or Debian's redis-server package).
+# server binary (valkey-server, or Debian's redis-server package). Arguments name extra
+# tools for the deployment tests: nginx (nginx -t on deployments/nginx/nginx.conf) and
+# podman (the images run as containers; with runc, which works on hosts where crun
+# refuses a hybrid cgroup hierarchy).
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }
@@ -14,4 +17,18 @@ if ! have valkey-server && ! have redis-server; then
   echo "installing redis-server (a Valkey-compatible server) with apt-get" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+
+missing=()
+for tool in "$@"; do
+  case "$tool" in
+    nginx) have nginx || missing+=(nginx) ;;
+    podman) have podman || missing+=(podman); have runc || missing+=(runc) ;;
+    *) echo "ensure-deps.sh: unknown tool $tool (want nginx or podman)" >&2; exit 2 ;;
+  esac
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
