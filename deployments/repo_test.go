@@ -70,6 +70,37 @@ func contractVariables(t testing.TB) map[string]string {
 	return vars
 }
 
+// secretVariables returns the variables config holds as config.Secret (or a slice of
+// them): the ones a deployment must keep in a Secret, never in a ConfigMap.
+func secretVariables(t testing.TB) map[string]bool {
+	t.Helper()
+	src := readRoot(t, "config/config.go")
+	f, err := parser.ParseFile(token.NewFileSet(), "config.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := make(map[string]bool)
+	ast.Inspect(f, func(n ast.Node) bool {
+		field, ok := n.(*ast.Field)
+		if !ok || field.Tag == nil {
+			return true
+		}
+		typ := field.Type
+		if arr, ok := typ.(*ast.ArrayType); ok {
+			typ = arr.Elt
+		}
+		if id, ok := typ.(*ast.Ident); ok && id.Name == "Secret" {
+			tag, _ := strconv.Unquote(field.Tag.Value)
+			secret[reflect.StructTag(tag).Get("env")] = true
+		}
+		return true
+	})
+	if len(secret) == 0 {
+		t.Fatal("config/config.go: no field of type Secret")
+	}
+	return secret
+}
+
 // versionSymbol returns the linker symbol buildinfo.VersionSymbol names.
 func versionSymbol(t testing.TB) string {
 	t.Helper()
