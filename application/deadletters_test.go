@@ -19,7 +19,7 @@ func (f *fakeDeadLetters) DeadLetters(_ context.Context, offset, limit int) ([]d
 	f.pages = append(f.pages, [2]int{offset, limit})
 	var out []domain.JobStatus
 	for i := offset; i < len(f.dead) && i < offset+limit; i++ {
-		out = append(out, domain.JobStatus{ID: f.dead[i], Status: domain.Failed("boom")})
+		out = append(out, domain.JobStatus{ID: f.dead[i], Status: domain.Failed(domain.FailureInternal)})
 	}
 	return out, nil
 }

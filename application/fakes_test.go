@@ -3,6 +3,7 @@ package application_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -84,19 +85,21 @@ func (s *fakeStatusStore) Status(_ context.Context, id domain.JobID) (domain.Job
 }
 
 // fakeGenerator is a RecipeGenerator that answers result or err, records each request
-// and, when block is set, waits for ctx to end. started is closed on the first call.
-type fakeGenerator struct {
-	result  domain.Result
-	err     error
-	block   bool
-	started chan struct{}
-	onCall  func() // runs when Generate is called, before it answers
+// fakeChain answers like a provider chain: it offers each of answers to accept in turn,
+// then reports the failures it was given plus one per refused answer.
+type fakeChain struct {
+	answers  []application.Answer
+	failures []application.ProviderFailure
+	err      error // returned as it is when set, as a chain's internal fault
+	block    bool
+	started  chan struct{}
+	onCall   func() // runs when Generate is called, before it answers
 
 	mu       sync.Mutex
 	requests []domain.GenerationRequest
 }
 
-func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest) (domain.Result, error) {
+func (g *fakeChain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
 	g.mu.Lock()
 	g.requests = append(g.requests, req)
 	g.mu.Unlock()
@@ -110,7 +113,18 @@ func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationReque
 		<-ctx.Done()
 		return domain.Result{}, ctx.Err()
 	}
-	return g.result, g.err
+	if g.err != nil {
+		return domain.Result{}, g.err
+	}
+	failures := slices.Clone(g.failures)
+	for _, a := range g.answers {
+		res, err := accept(a)
+		if err == nil {
+			return res, nil
+		}
+		failures = append(failures, application.ClassifyFailure(a.Provider, err))
+	}
+	return domain.Result{}, &application.ProvidersError{Failures: failures}
 }
 
 // sequence returns a newID func that hands out ids in order.

@@ -293,7 +293,7 @@ func TestCancel(t *testing.T) {
 		{name: "unknown", stored: domain.Pending(), give: secondID, wantErr: domain.ErrNotFound},
 		{name: "already cancelled", stored: domain.Cancelled(), give: firstID, wantErr: domain.ErrConflict},
 		{name: "completed", stored: domain.Completed(), give: firstID, wantErr: domain.ErrConflict},
-		{name: "failed", stored: domain.Failed("boom"), give: firstID, wantErr: domain.ErrConflict},
+		{name: "failed", stored: domain.Failed(domain.FailureInternal), give: firstID, wantErr: domain.ErrConflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -45,47 +45,118 @@ func (p RetryPolicy) Delay(attempt int, err error, random func() float64) (time.
 // never fails: progress is advisory, the result is what counts.
 type ProgressFunc func(progress int)
 
-// Processor runs one claimed job: it is the worker's use case.
+// Processor runs one claimed job: it is the worker's use case, and the one place that
+// decides how a run ends. It checks each provider's answer against the result rules and
+// the request's constraints, stamps the accepted result, and turns a failure into a
+// retry, a failure, or a wait that spends no attempt.
 type Processor struct {
-	generator RecipeGenerator
-	policy    RetryPolicy
-	log       *zap.Logger
-	now       func() time.Time
-	random    func() float64
+	chain  ProviderChain
+	policy RetryPolicy
+	lex    *domain.Lexicon
+	log    *zap.Logger
+	now    func() time.Time
+	random func() float64
 }
 
 // NewProcessor builds the use case; now may be nil for time.Now.
-func NewProcessor(gen RecipeGenerator, policy RetryPolicy, log *zap.Logger, now func() time.Time) *Processor {
+func NewProcessor(chain ProviderChain, policy RetryPolicy, log *zap.Logger, now func() time.Time) *Processor {
 	if now == nil {
 		now = time.Now
 	}
-	return &Processor{generator: gen, policy: policy, log: log, now: now, random: rand.Float64}
+	return &Processor{chain: chain, policy: policy, lex: domain.DefaultLexicon(), log: log, now: now, random: rand.Float64}
 }
 
-// Process generates the job's recipes, reporting progress 30 when the generator is asked
-// and 80 when it answered (the queue reports 10 when the job is claimed and 100 when it
-// completes). It returns ctx's cause when ctx ends first.
-func (p *Processor) Process(ctx context.Context, job domain.Job, progress ProgressFunc) (domain.Result, error) {
+// Process runs one attempt of job and decides its outcome. It reports progress 30 when
+// the providers are asked and 80 when an answer is being checked (the queue reports 10
+// when the job is claimed and 100 when it completes). When ctx ends first, the outcome
+// follows its cause: ErrShutdown hands the job back, ErrCancelled and ErrLeaseLost drop it.
+func (p *Processor) Process(ctx context.Context, job domain.Job, progress ProgressFunc) Outcome {
 	ctx = context.WithValue(ctx, jobKey{}, job)
 	progress(domain.ProgressGenerating)
-	res, err := p.generator.Generate(ctx, job.Request)
+	res, err := p.chain.Generate(ctx, job.Request, func(a Answer) (domain.Result, error) {
+		progress(domain.ProgressGenerated)
+		return p.accept(job, a)
+	})
 	if ctx.Err() != nil {
-		return domain.Result{}, context.Cause(ctx)
+		return interrupted(context.Cause(ctx))
 	}
-	if err != nil {
-		return domain.Result{}, fmt.Errorf("generate recipes: %w", err)
+	if err == nil {
+		return Outcome{Verdict: VerdictComplete, Result: res}
 	}
-	progress(domain.ProgressGenerated)
-	res.UserID = job.Request.UserID
-	if res.GeneratedAt.IsZero() {
-		res.GeneratedAt = p.now().UTC()
-	}
-	return res, nil
+	return p.failed(job, err)
 }
 
-// RetryDelay applies the retry policy to a failed attempt; see RetryPolicy.Delay.
-func (p *Processor) RetryDelay(attempt int, err error) (time.Duration, bool) {
-	return p.policy.Delay(attempt, err, p.random)
+// accept applies the result rules and the request's constraints to an answer and stamps
+// the result with its provider, model, user and time.
+func (p *Processor) accept(job domain.Job, a Answer) (domain.Result, error) {
+	check := domain.CheckAnswer
+	if a.Partial {
+		check = domain.CheckRecipes
+	}
+	if err := check(a.Result); err != nil {
+		return domain.Result{}, fmt.Errorf("answer breaks the result rules: %w", err)
+	}
+	kept, dropped, err := domain.EnforceConstraints(a.Result, job.Request.Preferences, p.lex)
+	for _, v := range dropped {
+		p.log.Info("recipe dropped", zap.String("job_id", string(job.ID)), zap.String("provider", a.Provider),
+			zap.String("recipe", v.Recipe), zap.String("reason", v.Reason))
+	}
+	if err != nil {
+		return domain.Result{}, fmt.Errorf("answer breaks the request's constraints: %w", err)
+	}
+	kept.Provider = a.Provider
+	if a.Model != "" {
+		kept.Model = a.Model
+	}
+	kept.UserID = job.Request.UserID
+	kept.GeneratedAt = p.now().UTC()
+	return kept, nil
+}
+
+// interrupted is the outcome of a run whose context ended with cause.
+func interrupted(cause error) Outcome {
+	if errors.Is(cause, ErrShutdown) {
+		return Outcome{Verdict: VerdictHandBack, Err: cause}
+	}
+	return Outcome{Verdict: VerdictDrop, Err: cause}
+}
+
+// failed decides what follows a run that produced no result.
+func (p *Processor) failed(job domain.Job, err error) Outcome {
+	pe, ok := errors.AsType[*ProvidersError](err)
+	if !ok {
+		// Not the providers' doing: the service's own fault, retried like a temporary one.
+		return p.retryOrFail(job.Attempt, 0, domain.FailureInternal, err)
+	}
+	if !pe.called() {
+		return Outcome{Verdict: VerdictWait, Delay: p.spread(pe.firstAvailable()), Err: err}
+	}
+	retryable, after, code := pe.classify()
+	if !retryable {
+		return Outcome{Verdict: VerdictFail, Code: code, Err: err}
+	}
+	return p.retryOrFail(job.Attempt, after, code, err)
+}
+
+func (p *Processor) retryOrFail(attempt int, after time.Duration, code domain.FailureCode, err error) Outcome {
+	var cause error = errors.New("temporary failure")
+	if after > 0 {
+		cause = &RetryAfterError{After: after, Err: cause}
+	}
+	if delay, ok := p.policy.Delay(attempt, cause, p.random); ok {
+		return Outcome{Verdict: VerdictRetry, Delay: delay, Code: code, Err: err}
+	}
+	return Outcome{Verdict: VerdictFail, Code: code, Err: err}
+}
+
+// minWait is the shortest wait for a provider to become available again.
+const minWait = 100 * time.Millisecond
+
+// spread adds up to a quarter (at least a second) of random delay to d, so that the jobs
+// of a burst do not all wake at one instant.
+func (p *Processor) spread(d time.Duration) time.Duration {
+	d = max(d, minWait)
+	return d + time.Duration(p.random()*float64(max(d/4, time.Second)))
 }
 
 // Attempts returns how many attempts a job gets.

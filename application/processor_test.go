@@ -78,154 +78,248 @@ func TestRetryPolicyDelay(t *testing.T) {
 	}
 }
 
-func TestProcessorRetryDelay(t *testing.T) {
-	p := application.NewProcessor(&fakeGenerator{}, application.RetryPolicy{Attempts: 3, Backoff: 2 * time.Second}, zap.NewNop(), nil)
-	if got := p.Attempts(); got != 3 {
-		t.Errorf("Attempts() = %d, want 3", got)
-	}
-	for range 100 {
-		got, retry := p.RetryDelay(2, errors.New("timeout"))
-		if !retry || got < 2*time.Second || got >= 4*time.Second {
-			t.Fatalf("RetryDelay(2, timeout) = %v, %t, want 2s <= delay < 4s, true", got, retry)
-		}
-	}
-	if got, retry := p.RetryDelay(1, application.ErrPermanent); retry {
-		t.Errorf("RetryDelay(1, ErrPermanent) = %v, %t, want 0, false", got, retry)
-	}
-}
-
 // processJob is the job the processor tests run.
 func processJob() domain.Job {
-	req := mustRequest("user-42", []string{"계란", "밥"}, domain.Preferences{Servings: 2})
-	return domain.NewJob(firstID, req, "req-1", submittedAt)
+	req := mustRequest("user-42", []string{"계란", "밥"}, domain.Preferences{Servings: 2, Allergies: []string{"땅콩"}})
+	job := domain.NewJob(firstID, req, "req-1", submittedAt)
+	job.Attempt = 1
+	return job
 }
 
-// generated is a generator's answer; each call returns fresh slices.
-func generated() domain.Result {
+func recipe(name string, ingredients ...string) domain.Recipe {
+	return domain.Recipe{
+		Name: name, Description: name, Difficulty: domain.Easy, CookingTime: 10, Servings: 3,
+		Ingredients: ingredients, Instructions: "1. 섞는다",
+	}
+}
+
+func extra(name string, ingredients ...string) domain.Recipe {
+	r := recipe(name, ingredients...)
+	r.AdditionalIngredients = ingredients[len(ingredients)-1:]
+	return r
+}
+
+// full is an AI provider's answer of exactly 3 + 2 recipes, none with peanuts.
+func full() domain.Result {
 	return domain.Result{
-		ExistingIngredientsRecipes: []domain.Recipe{{
-			Name: "계란밥", Difficulty: domain.Easy, CookingTime: 10, Servings: 2,
-			Ingredients: []string{"계란", "밥"}, Instructions: "1. 섞는다",
-		}},
-		UserID:   "someone-else",
-		Provider: "offline",
-		Model:    "rules-v1",
+		ExistingIngredientsRecipes: []domain.Recipe{
+			recipe("계란밥", "계란", "밥"), recipe("계란찜", "계란"), recipe("볶음밥", "밥", "계란"),
+		},
+		AdditionalIngredientsRecipes: []domain.Recipe{
+			extra("김치볶음밥", "밥", "김치"), extra("오므라이스", "계란", "밥", "케첩"),
+		},
+		UserID: "someone-else", Provider: "liar", Model: "its-own",
 	}
 }
 
-func TestProcess(t *testing.T) {
-	kst := time.FixedZone("KST", 9*60*60)
-	now := time.Date(2025, 3, 1, 18, 30, 0, 0, kst)
-	setAt := time.Date(2025, 3, 1, 9, 29, 0, 0, time.UTC)
+func newProcessor(chain application.ProviderChain, now func() time.Time, random float64) *application.Processor {
+	p := application.NewProcessor(chain, application.RetryPolicy{Attempts: 3, Backoff: 2 * time.Second}, zap.NewNop(), now)
+	application.SetRandom(p, func() float64 { return random })
+	return p
+}
+
+func TestProcessCompletes(t *testing.T) {
+	now := time.Date(2025, 3, 1, 18, 30, 0, 0, time.FixedZone("KST", 9*60*60))
+	var progress, atCall []int
+	chain := &fakeChain{answers: []application.Answer{{Result: full(), Provider: "gemini", Model: "gemini-2.5-flash"}}}
+	chain.onCall = func() { atCall = slices.Clone(progress) }
+	p := newProcessor(chain, fixedClock(now), 0)
+	job := processJob()
+
+	got := p.Process(context.Background(), job, func(pr int) { progress = append(progress, pr) })
+	if got.Verdict != application.VerdictComplete {
+		t.Fatalf("Process() verdict = %v (%v), want complete", got.Verdict, got.Err)
+	}
+	want := full()
+	for i := range want.ExistingIngredientsRecipes {
+		want.ExistingIngredientsRecipes[i].Servings = 2
+	}
+	for i := range want.AdditionalIngredientsRecipes {
+		want.AdditionalIngredientsRecipes[i].Servings = 2
+	}
+	want.UserID, want.Provider, want.Model, want.GeneratedAt = "user-42", "gemini", "gemini-2.5-flash", now.UTC()
+	if diff := cmp.Diff(want, got.Result); diff != "" {
+		t.Errorf("Process() result (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{domain.ProgressGenerating, domain.ProgressGenerated}, progress); diff != "" {
+		t.Errorf("Process() progress (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{domain.ProgressGenerating}, atCall); diff != "" {
+		t.Errorf("Process() progress when the chain was asked (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]domain.GenerationRequest{job.Request}, chain.requests, allowDomain); diff != "" {
+		t.Errorf("Process() chain requests (-want +got):\n%s", diff)
+	}
+}
+
+func TestProcessChecksEachAnswer(t *testing.T) {
+	short := full()
+	short.AdditionalIngredientsRecipes = short.AdditionalIngredientsRecipes[:1]
+	peanuts := full()
+	for i := range peanuts.ExistingIngredientsRecipes {
+		peanuts.ExistingIngredientsRecipes[i].Ingredients = append(peanuts.ExistingIngredientsRecipes[i].Ingredients, "땅콩 30g")
+	}
+	partial := full()
+	partial.ExistingIngredientsRecipes = partial.ExistingIngredientsRecipes[:1]
+	partial.AdditionalIngredientsRecipes = nil
 	tests := []struct {
-		name string
-		give domain.Result // what the generator answers
-		want domain.Result
+		name         string
+		answers      []application.Answer
+		wantVerdict  application.Verdict
+		wantProvider string
+		wantCode     domain.FailureCode
 	}{
 		{
-			name: "fills user and time",
-			give: generated(),
-			want: func() domain.Result {
-				r := generated()
-				r.UserID, r.GeneratedAt = "user-42", now.UTC()
-				return r
-			}(),
+			name:        "3 + 1 from an AI provider is refused",
+			answers:     []application.Answer{{Result: short, Provider: "gemini"}},
+			wantVerdict: application.VerdictRetry, wantCode: domain.FailureInvalidAnswer,
 		},
 		{
-			name: "keeps the generator's time",
-			give: func() domain.Result { r := generated(); r.GeneratedAt = setAt; return r }(),
-			want: func() domain.Result { r := generated(); r.UserID, r.GeneratedAt = "user-42", setAt; return r }(),
+			name:        "every existing recipe with the allergen is refused",
+			answers:     []application.Answer{{Result: peanuts, Provider: "gemini"}},
+			wantVerdict: application.VerdictRetry, wantCode: domain.FailureInvalidAnswer,
+		},
+		{
+			name:        "a refused answer moves on to the next provider",
+			answers:     []application.Answer{{Result: peanuts, Provider: "gemini"}, {Result: full(), Provider: "openai"}},
+			wantVerdict: application.VerdictComplete, wantProvider: "openai",
+		},
+		{
+			name:        "1 + 0 from a partial provider is accepted",
+			answers:     []application.Answer{{Result: short, Provider: "gemini"}, {Result: partial, Provider: "offline", Partial: true}},
+			wantVerdict: application.VerdictComplete, wantProvider: "offline",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var progress, atCall []int
-			gen := &fakeGenerator{result: tt.give}
-			gen.onCall = func() { atCall = slices.Clone(progress) }
-			p := application.NewProcessor(gen, application.RetryPolicy{Attempts: 3, Backoff: time.Second}, zap.NewNop(), fixedClock(now))
+			got := newProcessor(&fakeChain{answers: tt.answers}, nil, 0).Process(context.Background(), processJob(), func(int) {})
+			if got.Verdict != tt.wantVerdict || got.Code != tt.wantCode || got.Result.Provider != tt.wantProvider {
+				t.Errorf("Process() = %v %q provider %q (%v), want %v %q provider %q",
+					got.Verdict, got.Code, got.Result.Provider, got.Err, tt.wantVerdict, tt.wantCode, tt.wantProvider)
+			}
+			if got.Verdict == application.VerdictRetry {
+				pe, ok := errors.AsType[*application.ProvidersError](got.Err)
+				if !ok || pe.Failures[0].Kind != application.FailureInvalid {
+					t.Errorf("Process() Err = %v, want a *ProvidersError with an invalid answer", got.Err)
+				}
+			}
+		})
+	}
+}
+
+func TestProcessDecidesFailures(t *testing.T) {
+	temporary := func(p string) application.ProviderFailure {
+		return application.ClassifyFailure(p, errors.New("503 from upstream"))
+	}
+	limited := func(p string, after time.Duration) application.ProviderFailure {
+		return application.ClassifyFailure(p, &application.RetryAfterError{After: after, Err: errors.New("429")})
+	}
+	permanent := func(p string) application.ProviderFailure {
+		return application.ClassifyFailure(p, fmt.Errorf("invalid key: %w", application.ErrPermanent))
+	}
+	blocked := func(p string) application.ProviderFailure {
+		return application.ClassifyFailure(p, fmt.Errorf("safety: %w: %w", application.ErrPermanent, application.ErrContentBlocked))
+	}
+	skipped := func(p string, after time.Duration) application.ProviderFailure {
+		return application.SkippedFailure(p, after, errors.New("circuit open"))
+	}
+	tests := []struct {
+		name     string
+		attempt  int
+		failures []application.ProviderFailure
+		err      error
+		random   float64
+		want     application.Outcome
+	}{
+		{
+			name: "temporary, attempts left: retry with backoff", attempt: 1, random: 0.5,
+			failures: []application.ProviderFailure{temporary("gemini"), temporary("openai")},
+			want:     application.Outcome{Verdict: application.VerdictRetry, Delay: 1500 * time.Millisecond, Code: domain.FailureProvidersUnavailable},
+		},
+		{
+			name: "temporary on the last attempt: fail", attempt: 3,
+			failures: []application.ProviderFailure{temporary("gemini")},
+			want:     application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureProvidersUnavailable},
+		},
+		{
+			name: "every temporary failure asked to wait: retry no sooner", attempt: 1,
+			failures: []application.ProviderFailure{limited("gemini", 40*time.Second), limited("openai", 20*time.Second)},
+			want:     application.Outcome{Verdict: application.VerdictRetry, Delay: 20 * time.Second, Code: domain.FailureProvidersUnavailable},
+		},
+		{
+			name: "all permanent: fail at once", attempt: 1,
+			failures: []application.ProviderFailure{permanent("gemini"), permanent("openai")},
+			want:     application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureProvidersRejected},
+		},
+		{
+			name: "blocked among permanent: content_blocked", attempt: 1,
+			failures: []application.ProviderFailure{permanent("gemini"), blocked("openai")},
+			want:     application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureContentBlocked},
+		},
+		{
+			name: "one temporary among permanent: retry", attempt: 1,
+			failures: []application.ProviderFailure{permanent("gemini"), temporary("openai")},
+			want:     application.Outcome{Verdict: application.VerdictRetry, Delay: time.Second, Code: domain.FailureProvidersUnavailable},
+		},
+		{
+			name: "no provider called: wait for the first one, attempt kept", attempt: 3,
+			failures: []application.ProviderFailure{skipped("gemini", 30*time.Second), skipped("openai", 8*time.Second)},
+			want:     application.Outcome{Verdict: application.VerdictWait, Delay: 8 * time.Second},
+		},
+		{
+			name: "no provider called: jitter of up to a quarter, at least a second", attempt: 1, random: 0.5,
+			failures: []application.ProviderFailure{skipped("gemini", 8*time.Second)},
+			want:     application.Outcome{Verdict: application.VerdictWait, Delay: 9 * time.Second},
+		},
+		{
+			name: "skipped and failed on the last attempt: fail", attempt: 3,
+			failures: []application.ProviderFailure{skipped("gemini", 8*time.Second), temporary("openai")},
+			want:     application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureProvidersUnavailable},
+		},
+		{
+			name: "the chain's own fault: retried as internal", attempt: 1, err: errors.New("encode prompt"),
+			want: application.Outcome{Verdict: application.VerdictRetry, Delay: time.Second, Code: domain.FailureInternal},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			job := processJob()
-
-			got, err := p.Process(context.Background(), job, func(pr int) { progress = append(progress, pr) })
-			if err != nil {
-				t.Fatalf("Process() error = %v", err)
+			job.Attempt = tt.attempt
+			got := newProcessor(&fakeChain{failures: tt.failures, err: tt.err}, nil, tt.random).Process(context.Background(), job, func(int) {})
+			if got.Err == nil {
+				t.Errorf("Process() Err = nil, want the providers' error for the log")
 			}
+			got.Err = nil
 			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("Process() result (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff([]int{domain.ProgressGenerating, domain.ProgressGenerated}, progress); diff != "" {
-				t.Errorf("Process() progress (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff([]int{domain.ProgressGenerating}, atCall); diff != "" {
-				t.Errorf("Process() progress when the generator was asked (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff([]domain.GenerationRequest{job.Request}, gen.requests, allowDomain); diff != "" {
-				t.Errorf("Process() generator requests (-want +got):\n%s", diff)
+				t.Errorf("Process() (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestProcessGeneratorErrors(t *testing.T) {
-	temporary := errors.New("provider answered 503")
-	retryAfter := &application.RetryAfterError{After: 20 * time.Second, Err: temporary}
-	tests := []struct {
-		name string
-		give error
-		want error
-	}{
-		{name: "temporary", give: temporary, want: temporary},
-		{name: "permanent", give: fmt.Errorf("invalid key: %w", application.ErrPermanent), want: application.ErrPermanent},
-		{name: "retry after", give: retryAfter, want: retryAfter},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var progress []int
-			p := application.NewProcessor(&fakeGenerator{result: generated(), err: tt.give}, application.RetryPolicy{Attempts: 3, Backoff: time.Second}, zap.NewNop(), nil)
-
-			got, err := p.Process(context.Background(), processJob(), func(pr int) { progress = append(progress, pr) })
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("Process() error = %v, want %v", err, tt.want)
-			}
-			if err == tt.give {
-				t.Errorf("Process() error = %v unwrapped, want context added", err)
-			}
-			if diff := cmp.Diff(domain.Result{}, got); diff != "" {
-				t.Errorf("Process() failing result (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff([]int{domain.ProgressGenerating}, progress); diff != "" {
-				t.Errorf("Process() failing progress (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestProcessCancelled(t *testing.T) {
+func TestProcessInterrupted(t *testing.T) {
 	tests := []struct {
 		name  string
 		cause error
+		want  application.Verdict
 	}{
-		{name: "client cancelled", cause: application.ErrCancelled},
-		{name: "worker shutting down", cause: application.ErrShutdown},
-		{name: "no cause", cause: nil},
+		{name: "client cancelled", cause: application.ErrCancelled, want: application.VerdictDrop},
+		{name: "lease lost", cause: application.ErrLeaseLost, want: application.VerdictDrop},
+		{name: "worker shutting down", cause: application.ErrShutdown, want: application.VerdictHandBack},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
-			gen := &fakeGenerator{block: true, started: make(chan struct{})}
+			chain := &fakeChain{block: true, started: make(chan struct{})}
 			go func() {
-				<-gen.started
+				<-chain.started
 				cancel(tt.cause)
 			}()
 			var progress []int
-			p := application.NewProcessor(gen, application.RetryPolicy{Attempts: 3, Backoff: time.Second}, zap.NewNop(), nil)
-
-			got, err := p.Process(ctx, processJob(), func(pr int) { progress = append(progress, pr) })
-			if want := context.Cause(ctx); err != want {
-				t.Fatalf("Process() error = %v, want the context's cause %v", err, want)
-			}
-			if diff := cmp.Diff(domain.Result{}, got); diff != "" {
-				t.Errorf("Process() cancelled result (-want +got):\n%s", diff)
+			got := newProcessor(chain, nil, 0).Process(ctx, processJob(), func(pr int) { progress = append(progress, pr) })
+			if got.Verdict != tt.want || !errors.Is(got.Err, tt.cause) {
+				t.Fatalf("Process() = %v (%v), want %v (%v)", got.Verdict, got.Err, tt.want, tt.cause)
 			}
 			if diff := cmp.Diff([]int{domain.ProgressGenerating}, progress); diff != "" {
 				t.Errorf("Process() cancelled progress (-want +got):\n%s", diff)
@@ -236,16 +330,12 @@ func TestProcessCancelled(t *testing.T) {
 
 func TestProcessCancelledDespiteAnswer(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	gen := &fakeGenerator{result: generated()}
-	gen.onCall = func() { cancel(application.ErrCancelled) } // the answer arrives just after the cancel
-	p := application.NewProcessor(gen, application.RetryPolicy{Attempts: 3, Backoff: time.Second}, zap.NewNop(), nil)
+	chain := &fakeChain{answers: []application.Answer{{Result: full(), Provider: "gemini"}}}
+	chain.onCall = func() { cancel(application.ErrCancelled) } // the answer arrives just after the cancel
 
-	got, err := p.Process(ctx, processJob(), func(int) {})
-	if !errors.Is(err, application.ErrCancelled) {
-		t.Fatalf("Process() error = %v, want %v", err, application.ErrCancelled)
-	}
-	if diff := cmp.Diff(domain.Result{}, got); diff != "" {
-		t.Errorf("Process() cancelled result (-want +got):\n%s", diff)
+	got := newProcessor(chain, nil, 0).Process(ctx, processJob(), func(int) {})
+	if got.Verdict != application.VerdictDrop {
+		t.Fatalf("Process() verdict = %v, want drop", got.Verdict)
 	}
 }
 

@@ -35,13 +35,14 @@ type Config struct {
 	OpenAIBaseURL string        `env:"OPENAI_BASE_URL"`
 	AITimeout     time.Duration `env:"AI_TIMEOUT" envDefault:"60s"`
 
-	WorkerConcurrency int           `env:"WORKER_CONCURRENCY" envDefault:"10"`
-	JobAttempts       int           `env:"JOB_ATTEMPTS" envDefault:"3"`
-	JobBackoff        time.Duration `env:"JOB_BACKOFF" envDefault:"2s"`
-	JobLease          time.Duration `env:"JOB_LEASE" envDefault:"30s"`
-	ResultTTL         time.Duration `env:"RESULT_TTL" envDefault:"10m"`
-	QueueMaxLength    int           `env:"QUEUE_MAX_LENGTH" envDefault:"10000"`
-	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	WorkerConcurrency   int           `env:"WORKER_CONCURRENCY" envDefault:"10"`
+	JobAttempts         int           `env:"JOB_ATTEMPTS" envDefault:"3"`
+	JobBackoff          time.Duration `env:"JOB_BACKOFF" envDefault:"2s"`
+	JobLease            time.Duration `env:"JOB_LEASE" envDefault:"30s"`
+	ResultTTL           time.Duration `env:"RESULT_TTL" envDefault:"10m"`
+	QueueMaxLength      int           `env:"QUEUE_MAX_LENGTH" envDefault:"10000"`
+	EnqueueWaitReplicas int           `env:"ENQUEUE_WAIT_REPLICAS" envDefault:"0"`
+	ShutdownTimeout     time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
 
 	DatabaseURL       Secret   `env:"DATABASE_URL"`
 	APIKeys           []Secret `env:"API_KEYS"`
@@ -136,6 +137,7 @@ func (c *Config) validate() error {
 		{"JOB_LEASE", c.JobLease < time.Second, "a duration of at least 1s"},
 		{"RESULT_TTL", c.ResultTTL < time.Second, "a duration of at least 1s"},
 		{"QUEUE_MAX_LENGTH", c.QueueMaxLength < 1, "a positive number"},
+		{"ENQUEUE_WAIT_REPLICAS", c.EnqueueWaitReplicas < 0 || c.EnqueueWaitReplicas > 16, "0..16"},
 		{"SHUTDOWN_TIMEOUT", c.ShutdownTimeout < 0, "a duration such as 30s"},
 		{"LOG_LEVEL", !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel), "debug, info, warn or error"},
 		{"LOG_FORMAT", c.LogFormat != "json" && c.LogFormat != "console", "json or console"},

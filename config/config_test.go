@@ -58,7 +58,7 @@ func TestLoadReadsTheContractVariables(t *testing.T) {
 		t.Fatalf("Load(empty) error = %v", err)
 	}
 	want := []string{
-		"AI_PROVIDERS", "AI_TIMEOUT", "ADMIN_TOKEN", "API_KEYS", "DATABASE_URL",
+		"AI_PROVIDERS", "AI_TIMEOUT", "ADMIN_TOKEN", "API_KEYS", "DATABASE_URL", "ENQUEUE_WAIT_REPLICAS",
 		"GEMINI_API_KEY", "GEMINI_BASE_URL", "GEMINI_MODEL", "HTTP_ADDR",
 		"JOB_ATTEMPTS", "JOB_BACKOFF", "JOB_LEASE", "LOG_FORMAT", "LOG_LEVEL",
 		"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OTEL_ENABLED",
@@ -397,6 +397,38 @@ func TestRateString(t *testing.T) {
 		t.Run(tt.want, func(t *testing.T) {
 			if got := tt.give.String(); got != tt.want {
 				t.Errorf("%#v.String() = %q, want %q", tt.give, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckAvailableRefusesFeaturesNotBuiltYet(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // the variable the error names; "" for none
+	}{
+		{name: "defaults", env: nil},
+		{name: "api keys", env: map[string]string{"API_KEYS": "k1,k2"}, want: "API_KEYS"},
+		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}, want: "ADMIN_TOKEN"},
+		{name: "tracing", env: map[string]string{"OTEL_ENABLED": "true"}, want: "OTEL_ENABLED"},
+		{name: "tracing off", env: map[string]string{"OTEL_ENABLED": "false"}},
+		{name: "replicas", env: map[string]string{"ENQUEUE_WAIT_REPLICAS": "1"}, want: "ENQUEUE_WAIT_REPLICAS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(func(k string) string { return tt.env[k] })
+			if err != nil {
+				t.Fatalf("Load(%v) error = %v", tt.env, err)
+			}
+			err = cfg.CheckAvailable()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("CheckAvailable() = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want+": ")):
+				t.Errorf("CheckAvailable() = %v, want an error naming %s", err, tt.want)
+			case err != nil && strings.Contains(err.Error(), "\n"):
+				t.Errorf("CheckAvailable() = %q, want one line", err)
 			}
 		})
 	}

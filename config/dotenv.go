@@ -29,11 +29,16 @@ func WithDotEnv(getenv func(string) string, path string) (func(string) string, e
 }
 
 // FromEnvironment loads the process's configuration: the environment, then a .env file
-// in the working directory for what the environment leaves empty.
+// in the working directory for what the environment leaves empty. It refuses settings
+// whose feature this version does not provide (CheckAvailable).
 func FromEnvironment() (Config, error) {
 	getenv, err := WithDotEnv(os.Getenv, ".env")
 	if err != nil {
 		return Config{}, err
 	}
-	return Load(getenv)
+	cfg, err := Load(getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	return cfg, cfg.CheckAvailable()
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need when it is missing: a Valkey-compatible
-# server binary (valkey-server, or Debian's redis-server package). Arguments name extra
-# tools for the deployment tests: nginx (nginx -t on deployments/nginx/nginx.conf) and
-# podman (the images run as containers; with runc, which works on hosts where crun
-# refuses a hybrid cgroup hierarchy).
+# server binary (valkey-server, or Debian's redis-server package) and PostgreSQL's initdb
+# and postgres (Debian's postgresql package), from which the tests make throwaway servers.
+# Arguments name extra tools for the deployment tests: nginx (nginx -t on
+# deployments/nginx/nginx.conf, and nginx in front of a fake api) and podman (the images
+# run as containers; with runc, which works on hosts where crun refuses a hybrid cgroup
+# hierarchy).
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }
@@ -13,13 +15,13 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-if ! have valkey-server && ! have redis-server; then
-  echo "installing redis-server (a Valkey-compatible server) with apt-get" >&2
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-fi
-
 missing=()
+if ! have valkey-server && ! have redis-server; then
+  missing+=(redis-server)
+fi
+if ! have initdb && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  missing+=(postgresql)
+fi
 for tool in "$@"; do
   case "$tool" in
     nginx) have nginx || missing+=(nginx) ;;

@@ -142,9 +142,11 @@ type Violation struct {
 
 // EnforceConstraints applies the request's preferences to a generator's answer, whatever
 // the generator was told: it drops every recipe with an ingredient or additional
-// ingredient that lex finds in one of the allergies (names and their known aliases), and
-// every recipe longer than MaxCookingTime when one was given, then sets Servings on the
-// rest when servings were given. A nil lex means DefaultLexicon. It returns the kept
+// ingredient that lex finds in one of the allergies (names and their known aliases) or
+// that the dietary preference forbids (Lexicon.ViolatesDiet, for a preference ParseDiet
+// recognises; any other, such as "low-carb", is only asked for in the prompt), and every
+// recipe longer than MaxCookingTime when one was given, then sets Servings on the rest
+// when servings were given. A nil lex means DefaultLexicon. It returns the kept
 // answer and what it dropped; when every recipe of a kind the answer had was dropped, it
 // returns an *AnswerError instead, since what is left no longer answers the request.
 // r itself is not modified.
@@ -189,9 +191,6 @@ func breach(rc Recipe, p Preferences, lex *Lexicon) string {
 	if p.MaxCookingTime > 0 && rc.CookingTime > p.MaxCookingTime {
 		return fmt.Sprintf("cookingTime %d exceeds maxCookingTime %d", rc.CookingTime, p.MaxCookingTime)
 	}
-	if len(p.Allergies) == 0 {
-		return ""
-	}
 	for _, list := range [][]string{rc.Ingredients, rc.AdditionalIngredients} {
 		for _, ing := range list {
 			if lex.ViolatesAllergies(ing, p.Allergies) {
@@ -199,7 +198,7 @@ func breach(rc Recipe, p Preferences, lex *Lexicon) string {
 			}
 		}
 	}
-	return ""
+	return dietBreach(rc, p.Dietary, lex)
 }
 
 // problems collects broken answer rules.

@@ -72,12 +72,17 @@ func (l *Lexicon) Mentions(text string) []IngredientInfo {
 
 // scan calls found for each ingredient named in the folded text t, left to right.
 func (l *Lexicon) scan(t string, found func(id int)) {
+	l.scanAt(t, func(id, _ int) { found(id) })
+}
+
+// scanAt is scan that also says at which byte of t each name starts.
+func (l *Lexicon) scanAt(t string, found func(id, at int)) {
 	for i := 0; i < len(t); {
 		r, size := utf8.DecodeRuneInString(t[i:])
 		end := -1
 		for _, p := range l.patterns[r] {
 			if e, ok := p.matchAt(t, i); ok {
-				found(p.id)
+				found(p.id, i)
 				end = e
 				break
 			}

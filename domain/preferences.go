@@ -21,6 +21,8 @@ const (
 // Preferences are a request's optional wishes. Zero values mean "not given":
 // an empty Dietary or Cuisine, no Allergies, MaxCookingTime 0 (no limit), Servings 0.
 type Preferences struct {
+	// Dietary is enforced on every answer when ParseDiet recognises it (vegetarian, vegan,
+	// pescatarian); any other value ("low-carb", "halal") is only asked for in the prompt.
 	Dietary        string
 	Cuisine        string
 	Allergies      []string

@@ -36,7 +36,7 @@ const (
 type Status struct {
 	state    State
 	progress int
-	err      string
+	failure  FailureCode
 }
 
 // Pending is the status of a job waiting for a worker.
@@ -51,13 +51,13 @@ func Processing(progress int) Status {
 func Completed() Status { return Status{state: StateCompleted, progress: ProgressCompleted} }
 
 // Failed is the status of a job that ran out of attempts or failed permanently.
-func Failed(reason string) Status { return Status{state: StateFailed, err: reason} }
+func Failed(code FailureCode) Status { return Status{state: StateFailed, failure: code} }
 
 // Cancelled is the status of a job its client cancelled.
 func Cancelled() Status { return Status{state: StateCancelled} }
 
 // RestoreStatus rebuilds a stored status, applying the same rules as the constructors.
-func RestoreStatus(state State, progress int, reason string) (Status, error) {
+func RestoreStatus(state State, progress int, code FailureCode) (Status, error) {
 	switch state {
 	case StatePending:
 		return Pending(), nil
@@ -66,7 +66,7 @@ func RestoreStatus(state State, progress int, reason string) (Status, error) {
 	case StateCompleted:
 		return Completed(), nil
 	case StateFailed:
-		return Failed(reason), nil
+		return Failed(code), nil
 	case StateCancelled:
 		return Cancelled(), nil
 	}
@@ -79,8 +79,8 @@ func (s Status) State() State { return s.state }
 // Progress returns 0..100.
 func (s Status) Progress() int { return s.progress }
 
-// Err returns why a failed job failed, and "" otherwise.
-func (s Status) Err() string { return s.err }
+// Failure returns why a failed job failed, and "" otherwise.
+func (s Status) Failure() FailureCode { return s.failure }
 
 // Advance moves a running job's progress forward to p (clamped to 0..99); a lower p
 // leaves it as it is, since progress never goes backwards within one attempt. It returns
@@ -101,6 +101,14 @@ type JobStatus struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Result    *Result // only when completed
+}
+
+// Error explains a failed job's failure in the job's language, and is "" otherwise.
+func (j JobStatus) Error() string {
+	if j.Status.State() != StateFailed {
+		return ""
+	}
+	return j.Status.Failure().Sentence(j.Language)
 }
 
 // Message describes the status in the job's language.

@@ -13,12 +13,12 @@ import (
 type statusView struct {
 	State    domain.State
 	Progress int
-	Err      string
+	Failure  domain.FailureCode
 	Terminal bool
 }
 
 func viewOf(s domain.Status) statusView {
-	return statusView{State: s.State(), Progress: s.Progress(), Err: s.Err(), Terminal: s.State().Terminal()}
+	return statusView{State: s.State(), Progress: s.Progress(), Failure: s.Failure(), Terminal: s.State().Terminal()}
 }
 
 func TestStatusConstructors(t *testing.T) {
@@ -35,7 +35,7 @@ func TestStatusConstructors(t *testing.T) {
 		{name: "processing 100 clamps to 99", give: domain.Processing(100), want: statusView{State: domain.StateProcessing, Progress: 99}},
 		{name: "processing 1000 clamps to 99", give: domain.Processing(1000), want: statusView{State: domain.StateProcessing, Progress: 99}},
 		{name: "completed", give: domain.Completed(), want: statusView{State: domain.StateCompleted, Progress: 100, Terminal: true}},
-		{name: "failed", give: domain.Failed("no provider answered"), want: statusView{State: domain.StateFailed, Err: "no provider answered", Terminal: true}},
+		{name: "failed", give: domain.Failed(domain.FailureProvidersUnavailable), want: statusView{State: domain.StateFailed, Failure: domain.FailureProvidersUnavailable, Terminal: true}},
 		{name: "cancelled", give: domain.Cancelled(), want: statusView{State: domain.StateCancelled, Terminal: true}},
 	}
 	for _, tt := range tests {
@@ -69,8 +69,8 @@ func TestStatusAdvance(t *testing.T) {
 			want: statusView{State: domain.StateCompleted, Progress: 100, Terminal: true}, wantErr: domain.ErrConflict,
 		},
 		{
-			name: "failed", from: domain.Failed("boom"), give: 30,
-			want: statusView{State: domain.StateFailed, Err: "boom", Terminal: true}, wantErr: domain.ErrConflict,
+			name: "failed", from: domain.Failed(domain.FailureInternal), give: 30,
+			want: statusView{State: domain.StateFailed, Failure: domain.FailureInternal, Terminal: true}, wantErr: domain.ErrConflict,
 		},
 		{
 			name: "cancelled", from: domain.Cancelled(), give: 30,
@@ -94,7 +94,7 @@ func TestRestoreStatus(t *testing.T) {
 	type give struct {
 		state    domain.State
 		progress int
-		reason   string
+		reason   domain.FailureCode
 	}
 	tests := []struct {
 		name    string
@@ -103,12 +103,12 @@ func TestRestoreStatus(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "pending", give: give{state: domain.StatePending}, want: statusView{State: domain.StatePending}},
-		{name: "pending drops progress", give: give{state: domain.StatePending, progress: 40, reason: "x"}, want: statusView{State: domain.StatePending}},
+		{name: "pending drops progress", give: give{state: domain.StatePending, progress: 40, reason: domain.FailureInternal}, want: statusView{State: domain.StatePending}},
 		{name: "processing", give: give{state: domain.StateProcessing, progress: 80}, want: statusView{State: domain.StateProcessing, Progress: 80}},
 		{name: "processing 100 clamps to 99", give: give{state: domain.StateProcessing, progress: 100}, want: statusView{State: domain.StateProcessing, Progress: 99}},
 		{name: "processing -1 clamps to 0", give: give{state: domain.StateProcessing, progress: -1}, want: statusView{State: domain.StateProcessing}},
 		{name: "completed is 100", give: give{state: domain.StateCompleted, progress: 50}, want: statusView{State: domain.StateCompleted, Progress: 100, Terminal: true}},
-		{name: "failed keeps reason", give: give{state: domain.StateFailed, progress: 80, reason: "boom"}, want: statusView{State: domain.StateFailed, Err: "boom", Terminal: true}},
+		{name: "failed keeps reason", give: give{state: domain.StateFailed, progress: 80, reason: domain.FailureContentBlocked}, want: statusView{State: domain.StateFailed, Failure: domain.FailureContentBlocked, Terminal: true}},
 		{name: "cancelled", give: give{state: domain.StateCancelled, progress: 30}, want: statusView{State: domain.StateCancelled, Terminal: true}},
 		{name: "unknown state", give: give{state: "running", progress: 30}, wantErr: true},
 		{name: "empty state", give: give{}, wantErr: true},
@@ -146,8 +146,8 @@ func TestJobStatusMessage(t *testing.T) {
 		{name: "generated en", status: domain.Processing(99), attempts: 1, language: domain.English, want: "Checking the recipes"},
 		{name: "completed ko", status: domain.Completed(), attempts: 1, language: domain.Korean, want: "생성 완료"},
 		{name: "completed en", status: domain.Completed(), attempts: 1, language: domain.English, want: "Completed"},
-		{name: "failed ko", status: domain.Failed("boom"), attempts: 3, language: domain.Korean, want: "생성 실패"},
-		{name: "failed en", status: domain.Failed("boom"), attempts: 3, language: domain.English, want: "Failed"},
+		{name: "failed ko", status: domain.Failed(domain.FailureInternal), attempts: 3, language: domain.Korean, want: "생성 실패"},
+		{name: "failed en", status: domain.Failed(domain.FailureInternal), attempts: 3, language: domain.English, want: "Failed"},
 		{name: "cancelled ko", status: domain.Cancelled(), language: domain.Korean, want: "취소됨"},
 		{name: "cancelled en", status: domain.Cancelled(), language: domain.English, want: "Cancelled"},
 		{name: "no language is Korean", status: domain.Completed(), want: "생성 완료"},
@@ -160,5 +160,38 @@ func TestJobStatusMessage(t *testing.T) {
 				t.Errorf("JobStatus{%v, attempts %d, %q}.Message() = %q, want %q", viewOf(tt.status), tt.attempts, tt.language, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFailureSentences(t *testing.T) {
+	codes := []domain.FailureCode{
+		domain.FailureProvidersUnavailable, domain.FailureProvidersRejected, domain.FailureContentBlocked,
+		domain.FailureInvalidAnswer, domain.FailureWorkerLost, domain.FailureInternal,
+	}
+	seen := map[string]domain.FailureCode{}
+	for _, lang := range []domain.Language{domain.Korean, domain.English} {
+		for _, c := range codes {
+			s := c.Sentence(lang)
+			if s == "" {
+				t.Errorf("%s.Sentence(%s) is empty", c, lang)
+			}
+			if prev, ok := seen[s]; ok {
+				t.Errorf("%s and %s share the sentence %q", prev, c, s)
+			}
+			seen[s] = c
+			if got := domain.ParseFailureCode(string(c)); got != c {
+				t.Errorf("ParseFailureCode(%q) = %q", c, got)
+			}
+		}
+	}
+	if got := domain.ParseFailureCode("provider said: 500 internal"); got != domain.FailureInternal {
+		t.Errorf("ParseFailureCode(free text) = %q, want internal", got)
+	}
+	failed := domain.JobStatus{Status: domain.Failed(domain.FailureContentBlocked), Language: domain.English}
+	if got, want := failed.Error(), domain.FailureContentBlocked.Sentence(domain.English); got != want {
+		t.Errorf("JobStatus.Error() = %q, want %q", got, want)
+	}
+	if got := (domain.JobStatus{Status: domain.Completed()}).Error(); got != "" {
+		t.Errorf("completed JobStatus.Error() = %q, want empty", got)
 	}
 }

@@ -90,6 +90,7 @@ type statusResponse struct {
 	UpdatedAt time.Time       `json:"updatedAt"`
 	Result    *resultResponse `json:"result,omitempty"`
 	Error     string          `json:"error,omitempty"`
+	ErrorCode string          `json:"errorCode,omitempty" enums:"providers_unavailable,providers_rejected,content_blocked,invalid_answer,worker_lost,internal"`
 }
 
 func toStatusResponse(st domain.JobStatus) statusResponse {
@@ -101,7 +102,8 @@ func toStatusResponse(st domain.JobStatus) statusResponse {
 		Attempts:  st.Attempts,
 		CreatedAt: st.CreatedAt,
 		UpdatedAt: st.UpdatedAt,
-		Error:     st.Status.Err(),
+		Error:     st.Error(),
+		ErrorCode: string(st.Status.Failure()),
 	}
 	if st.Result != nil && st.Status.State() == domain.StateCompleted { // the contract: only when completed
 		r := toResultResponse(*st.Result)

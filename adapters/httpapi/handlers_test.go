@@ -754,10 +754,11 @@ func TestGetStatus(t *testing.T) {
 		},
 		{
 			name: "failed",
-			give: domain.JobStatus{ID: knownID, Status: domain.Failed("every provider failed"), Attempts: 3, Language: domain.English, CreatedAt: created, UpdatedAt: updated},
+			give: domain.JobStatus{ID: knownID, Status: domain.Failed(domain.FailureProvidersUnavailable), Attempts: 3, Language: domain.English, CreatedAt: created, UpdatedAt: updated},
 			want: `{"jobId": "KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A", "status": "failed", "progress": 0, "message": "Failed",
 				"attempts": 3, "createdAt": "2025-03-01T09:30:00Z", "updatedAt": "2025-03-01T09:31:00Z",
-				"error": "every provider failed"}`,
+				"error": "The AI providers did not answer in time; please try again in a little while.",
+				"errorCode": "providers_unavailable"}`,
 		},
 		{
 			name: "cancelled",

@@ -31,7 +31,7 @@ type enqueueCall struct {
 	rid     string
 	lang    string
 	idem    application.Idempotency
-	verdict string
+	verdict enqueueVerdict
 	answer  string
 	err     error
 	done    chan struct{}
@@ -71,7 +71,7 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 		}
 	}()
 	live := batch[:0:0]
-	keys := []string{e.keys.pending()}
+	keys := []string{e.keys.pending(), e.keys.delayed()}
 	args := []any{e.maxPending, application.IdempotencyWindow.Milliseconds()}
 	for _, c := range batch {
 		if c.err = c.ctx.Err(); c.err != nil {
@@ -99,6 +99,6 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 			c.err = translate(err)
 			continue
 		}
-		c.verdict, c.answer = reply[2*i], reply[2*i+1]
+		c.verdict, c.answer = enqueueVerdict(reply[2*i]), reply[2*i+1]
 	}
 }

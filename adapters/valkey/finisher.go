@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"time"
@@ -14,18 +15,20 @@ import (
 // finisher records the ends of attempts that arrive while it is busy in one run of the
 // finish script; each end is still checked and applied on its own.
 type finisher struct {
-	rdb   redis.UniversalClient
-	keys  keys
-	lease time.Duration
-	calls chan *finishCall
-	stop  <-chan struct{}
+	rdb    redis.UniversalClient
+	keys   keys
+	lease  time.Duration
+	worker string // the worker id the jobs taken next are leased to
+	calls  chan *finishCall
+	stop   <-chan struct{}
 }
 
 type finishCall struct {
 	id       domain.JobID
-	token    int64
-	mode     string
+	token    string
+	mode     endMode
 	payload  string
+	code     domain.FailureCode
 	ms       int64
 	takeNext bool
 
@@ -39,8 +42,8 @@ type finishCall struct {
 const maxFinishBatch = 64
 
 // newFinisher starts senders goroutines; two overlap one run's round trip with the next.
-func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, senders int, stop <-chan struct{}) *finisher {
-	f := &finisher{rdb: rdb, keys: k, lease: lease, calls: make(chan *finishCall, 4*maxFinishBatch), stop: stop}
+func newFinisher(rdb redis.UniversalClient, k keys, lease time.Duration, worker string, senders int, stop <-chan struct{}) *finisher {
+	f := &finisher{rdb: rdb, keys: k, lease: lease, worker: worker, calls: make(chan *finishCall, 4*maxFinishBatch), stop: stop}
 	for range senders {
 		go gather(f.calls, maxFinishBatch, stop, f.run)
 	}
@@ -68,14 +71,10 @@ func (f *finisher) run(batch []*finishCall) {
 		}
 	}()
 	keys := []string{f.keys.leases(), f.keys.pending(), f.keys.delayed(), f.keys.dead(), f.keys.jobPrefix()}
-	args := []any{f.lease.Milliseconds()}
+	args := []any{f.lease.Milliseconds(), rand.Text(), f.worker, claimedProgress}
 	for _, c := range batch {
-		takeNext := "0"
-		if c.takeNext {
-			takeNext = "1"
-		}
 		keys = append(keys, f.keys.job(c.id))
-		args = append(args, string(c.id), c.token, c.mode, c.payload, c.ms, takeNext)
+		args = append(args, string(c.id), c.token, string(c.mode), c.payload, string(c.code), c.ms, boolArg(c.takeNext))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

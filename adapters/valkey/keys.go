@@ -16,6 +16,12 @@ func (k keys) delayed() string            { return k.prefix + "delayed" }
 func (k keys) dead() string               { return k.prefix + "dead" }
 func (k keys) jobPrefix() string          { return k.prefix + "job:" }
 func (k keys) job(id domain.JobID) string { return k.jobPrefix() + string(id) }
+
+// worker is the liveness key of a running worker; it expires when the worker stops
+// renewing it.
+func (k keys) worker(id string) string { return k.workerPrefix() + id }
+func (k keys) workerPrefix() string    { return k.prefix + "worker:" }
+
 func (k keys) idempotency(key string) string {
 	return k.prefix + "idem:" + key
 }

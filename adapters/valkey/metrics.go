@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/application"
 )
 
 // consumerMetrics count what happens to the jobs a worker runs.
@@ -18,7 +20,7 @@ func newConsumerMetrics(reg prometheus.Registerer) *consumerMetrics {
 	m := &consumerMetrics{
 		ends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "recipe_worker_attempts_total",
-			Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, cancelled, handed_back, lease_lost.",
+			Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, waited, handed_back, dropped (cancelled or taken over).",
 		}, []string{"end"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "recipe_worker_attempt_duration_seconds",
@@ -30,8 +32,15 @@ func newConsumerMetrics(reg prometheus.Registerer) *consumerMetrics {
 	return m
 }
 
-func (m *consumerMetrics) ended(end string, took time.Duration) {
-	m.ends.WithLabelValues(end).Inc()
+// endLabels name the verdicts in metrics.
+var endLabels = map[application.Verdict]string{
+	application.VerdictComplete: "completed", application.VerdictRetry: "retry",
+	application.VerdictFail: "failed", application.VerdictWait: "waited",
+	application.VerdictHandBack: "handed_back", application.VerdictDrop: "dropped",
+}
+
+func (m *consumerMetrics) ended(v application.Verdict, took time.Duration) {
+	m.ends.WithLabelValues(endLabels[v]).Inc()
 	m.duration.Observe(took.Seconds())
 }
 

@@ -19,27 +19,27 @@ type progressWriter struct {
 	rdb      redis.UniversalClient
 	keys     keys
 	log      *zap.Logger
-	running  func(domain.JobID, int64) bool
+	running  func(domain.JobID, string) bool
 	updates  chan progressUpdate
 	interval time.Duration
 }
 
 type progressUpdate struct {
 	id       domain.JobID
-	token    int64
+	token    string
 	progress int
 }
 
 // progressInterval is how long reports gather before they are written.
 const progressInterval = 10 * time.Millisecond
 
-func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.JobID, int64) bool, log *zap.Logger) *progressWriter {
+func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.JobID, string) bool, log *zap.Logger) *progressWriter {
 	return &progressWriter{rdb: rdb, keys: k, log: log.Named("progress"), running: running,
 		updates: make(chan progressUpdate, 1024), interval: progressInterval}
 }
 
 // report queues one update without blocking.
-func (w *progressWriter) report(id domain.JobID, token int64, progress int) {
+func (w *progressWriter) report(id domain.JobID, token string, progress int) {
 	select {
 	case w.updates <- progressUpdate{id: id, token: token, progress: progress}:
 	default:

@@ -55,14 +55,14 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 		return "", err
 	}
 	switch c.verdict {
-	case "ok", "dup":
+	case enqueueOK, enqueueDup:
 		return domain.JobID(c.answer), nil
-	case "conflict":
+	case enqueueConflict:
 		return "", fmt.Errorf("idempotency key reused with another request: %w", domain.ErrConflict)
-	case "full":
+	case enqueueFull:
 		return "", &application.UnavailableError{
 			RetryAfter: queueFullRetryAfter,
-			Err:        fmt.Errorf("queue holds %d pending jobs", q.maxPending),
+			Err:        fmt.Errorf("queue holds %d waiting jobs", q.maxPending),
 		}
 	}
 	return "", fmt.Errorf("enqueue: unexpected verdict %q", c.verdict)
@@ -81,16 +81,16 @@ func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, 
 // Cancel cancels a pending or running job; see application.JobQueue.
 func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	reply, err := cancelScript.Run(ctx, q.rdb,
-		[]string{q.keys.job(id), q.keys.pending(), q.keys.leases(), q.keys.delayed()},
+		[]string{q.keys.job(id), q.keys.leases(), q.keys.delayed()},
 		string(id), q.resultTTL.Milliseconds(), q.keys.cancelChannel(),
 	).Text()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
-	switch reply {
-	case "missing":
+	switch cancelVerdict(reply) {
+	case cancelMissing:
 		return domain.JobStatus{}, domain.ErrNotFound
-	case "ended":
+	case cancelEnded:
 		return domain.JobStatus{}, fmt.Errorf("job already ended: %w", domain.ErrConflict)
 	}
 	return q.Status(ctx, id)
@@ -142,7 +142,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 		return domain.JobStatus{}, domain.ErrNotFound
 	}
 	progress, _ := strconv.Atoi(field(1))
-	status, err := domain.RestoreStatus(domain.State(field(0)), progress, field(6))
+	status, err := domain.RestoreStatus(domain.State(field(0)), progress, failureOf(field(0), field(6)))
 	if err != nil {
 		return domain.JobStatus{}, err
 	}
@@ -164,6 +164,14 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 		}
 	}
 	return js, nil
+}
+
+// failureOf reads the failure code stored with a failed job.
+func failureOf(state, code string) domain.FailureCode {
+	if domain.State(state) != domain.StateFailed {
+		return ""
+	}
+	return domain.ParseFailureCode(code)
 }
 
 // millis parses a stored Unix time in milliseconds.

@@ -88,7 +88,7 @@ func attemptsCounter(t *testing.T, reg *prometheus.Registry) *prometheus.Counter
 	t.Helper()
 	ends := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "recipe_worker_attempts_total",
-		Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, cancelled, handed_back, lease_lost.",
+		Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, waited, handed_back, dropped (cancelled or taken over).",
 	}, []string{"end"})
 	err := reg.Register(ends)
 	are, ok := err.(prometheus.AlreadyRegisteredError)
@@ -126,6 +126,15 @@ func (f *fixture) waitFor(id domain.JobID, what string, want func(domain.JobStat
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// waitReported waits until the job's worker has reported progress, which confirms its
+// claim: from then on a lost worker costs the job an attempt.
+func (f *fixture) waitReported(id domain.JobID) {
+	f.t.Helper()
+	f.waitFor(id, "reported on", func(st domain.JobStatus) bool {
+		return st.Status.Progress() >= domain.ProgressGenerating
+	})
 }
 
 func (f *fixture) waitState(id domain.JobID, state domain.State) domain.JobStatus {
@@ -166,7 +175,33 @@ func (g *fakeGenerator) on(user string, f func(ctx context.Context, call int) er
 	g.behave[user] = f
 }
 
-func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest) (domain.Result, error) {
+// skipped is what a behaviour returns for a chain whose every provider was skipped
+// without a call, available again after the duration.
+type skipped time.Duration
+
+func (s skipped) Error() string { return fmt.Sprintf("skipped for %s", time.Duration(s)) }
+
+// Generate answers as a one-provider chain named "fake" would.
+func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+	res, err := g.answer(ctx, req)
+	if err == nil {
+		res, err = accept(application.Answer{Result: res, Provider: "fake", Model: res.Model, Partial: true})
+	}
+	if ctx.Err() != nil {
+		return domain.Result{}, ctx.Err()
+	}
+	if s, ok := errors.AsType[skipped](err); ok {
+		return domain.Result{}, &application.ProvidersError{Failures: []application.ProviderFailure{
+			application.SkippedFailure("fake", time.Duration(s), err)}}
+	}
+	if err != nil {
+		return domain.Result{}, &application.ProvidersError{Failures: []application.ProviderFailure{
+			application.ClassifyFailure("fake", err)}}
+	}
+	return res, nil
+}
+
+func (g *fakeGenerator) answer(ctx context.Context, req domain.GenerationRequest) (domain.Result, error) {
 	g.mu.Lock()
 	g.calls[req.UserID]++
 	call := g.calls[req.UserID]
@@ -180,7 +215,7 @@ func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationReque
 		}
 	}
 	return domain.Result{
-		ExistingIngredientsRecipes: []domain.Recipe{{Name: "계란볶음밥 " + req.UserID, Difficulty: domain.Easy,
+		ExistingIngredientsRecipes: []domain.Recipe{{Name: "계란볶음밥 " + req.UserID, Description: "볶음밥", Difficulty: domain.Easy,
 			CookingTime: 10, Servings: 1, Ingredients: req.Ingredients.Names(), Instructions: "1. 볶는다"}},
 		Provider: "fake", Model: fmt.Sprintf("call-%d", call),
 	}, nil

@@ -26,6 +26,7 @@ func TestKilledWorkersJobCompletesOnceAfterItsLease(t *testing.T) {
 
 	job := submit(t, api, markedRequest(1))
 	ai.waitHeld(t)
+	waitStarted(t, api, job.JobID)
 	doomed.signal(syscall.SIGKILL)
 	killed := time.Now()
 	start(t, "worker", env)

@@ -170,17 +170,22 @@ func TestBadInputIsRefusedWith4xxAndQueuesNothing(t *testing.T) {
 }
 
 func TestInvalidConfigurationExitsWithOneLineNamingTheVariable(t *testing.T) {
-	for _, name := range []string{"api", "worker"} {
-		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(binary(t, name))
-			cmd.Env = []string{"WORKER_CONCURRENCY=zero"}
-			out, err := cmd.CombinedOutput()
-			if code := cmd.ProcessState.ExitCode(); err == nil || code != 2 {
-				t.Fatalf("%s with a bad variable: exit %d, want 2", name, code)
-			}
-			if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], "WORKER_CONCURRENCY") {
-				t.Errorf("%s output = %q, want one line naming WORKER_CONCURRENCY", name, out)
-			}
-		})
+	// A bad value, and settings whose feature this version lacks: an operator who sets
+	// API_KEYS must not get an open API that looks protected.
+	for _, setting := range []string{"WORKER_CONCURRENCY=zero", "API_KEYS=secret1,secret2", "ADMIN_TOKEN=t", "OTEL_ENABLED=true", "ENQUEUE_WAIT_REPLICAS=1"} {
+		variable, _, _ := strings.Cut(setting, "=")
+		for _, name := range []string{"api", "worker"} {
+			t.Run(name+" "+variable, func(t *testing.T) {
+				cmd := exec.Command(binary(t, name))
+				cmd.Env = []string{setting}
+				out, err := cmd.CombinedOutput()
+				if code := cmd.ProcessState.ExitCode(); err == nil || code != 2 {
+					t.Fatalf("%s with %s: exit %d, want 2", name, setting, code)
+				}
+				if lines := strings.Split(strings.TrimSpace(string(out)), "\n"); len(lines) != 1 || !strings.Contains(lines[0], variable) {
+					t.Errorf("%s output = %q, want one line naming %s", name, out, variable)
+				}
+			})
+		}
 	}
 }

@@ -276,3 +276,21 @@ func poll(t *testing.T, api *process, id string, timeout time.Duration) status {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// waitStarted reads the job's status until its worker has reported that it asks the
+// providers (progress 30): from then on a killed worker costs the job an attempt.
+func waitStarted(t *testing.T, api *process, id string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var st status
+		resp := call(t, http.MethodGet, api.url("/v1/recipe/status/"+id), "", nil, &st)
+		if resp.StatusCode == http.StatusOK && st.Status == "processing" && st.Progress >= 30 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s never reported progress: %d %+v", id, resp.StatusCode, st)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -26,7 +26,7 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, drain or latency alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency or engine alone; all when empty
 }
 
 // measures reports whether the run includes the named phase.
@@ -72,6 +72,7 @@ func run() error {
 	r := newReporter(ctx, rdb, s)
 
 	enqueue := make([]float64, 0, s.reps)
+	enqueueQueue := make([]float64, 0, s.reps)
 	drain := make([]float64, 0, s.reps)
 	rss := make([]float64, 0, s.reps)
 	var p50, p95, p99 []float64
@@ -83,6 +84,14 @@ func run() error {
 				return fmt.Errorf("enqueue: %w", err)
 			}
 			enqueue = append(enqueue, rate)
+		}
+		if s.measures("enqueue_queue") {
+			progressf("rep %d/%d: enqueue %d validated jobs through the queue port with %d producers", rep, s.reps, s.n, s.conc)
+			rate, err := measureEnqueueQueue(ctx, rdb, s)
+			if err != nil {
+				return fmt.Errorf("enqueue_queue: %w", err)
+			}
+			enqueueQueue = append(enqueueQueue, rate)
 		}
 		if s.measures("drain") {
 			progressf("rep %d/%d: drain %d jobs with one worker process", rep, s.reps, s.n)
@@ -103,6 +112,9 @@ func run() error {
 	}
 	if len(enqueue) > 0 {
 		r.line("enqueue", "jobs/s", "higher", enqueue, nil)
+	}
+	if len(enqueueQueue) > 0 {
+		r.line("enqueue_queue", "jobs/s", "higher", enqueueQueue, map[string]any{"validated_before_timing": true})
 	}
 	if len(drain) > 0 {
 		r.line("drain", "jobs/s", "higher", drain, map[string]any{"worker_processes": 1})

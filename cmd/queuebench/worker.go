@@ -27,15 +27,16 @@ const (
 	recordLatencyEnv = "QUEUEBENCH_RECORD_LATENCY"
 )
 
-// noopGenerator answers at once; with recording on, it notes how long each job waited
-// between its enqueue and the start of its handler.
+// noopGenerator is a provider chain that answers at once with one fixed recipe, which
+// the processor checks as it checks every answer; with recording on, it notes how long
+// each job waited between its enqueue and the start of its handler.
 type noopGenerator struct {
 	record bool
 	mu     sync.Mutex
 	waits  []float64 // µs
 }
 
-func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationRequest) (domain.Result, error) {
+func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
 	if g.record {
 		now := time.Now().UnixMicro()
 		if job, ok := application.JobFromContext(ctx); ok {
@@ -46,7 +47,14 @@ func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationReque
 			}
 		}
 	}
-	return domain.Result{Provider: "noop", Model: "noop"}, nil
+	return accept(application.Answer{Result: noopAnswer(), Provider: "noop", Model: "noop", Partial: true})
+}
+
+func noopAnswer() domain.Result {
+	return domain.Result{ExistingIngredientsRecipes: []domain.Recipe{{
+		Name: "계란밥", Description: "계란과 밥", Difficulty: domain.Easy, CookingTime: 5, Servings: 1,
+		Ingredients: []string{"계란 1개", "밥 1공기"}, Instructions: "1. 섞는다",
+	}}}
 }
 
 // runWorker runs the service's worker modules (logging, the Valkey consumer, the

@@ -41,9 +41,9 @@ func options(cfg config.Config) []fx.Option {
 		httpapi.WorkerModule,
 		providersModule,
 		fx.Provide(
-			func(gen application.RecipeGenerator, cfg config.Config, log *zap.Logger) *application.Processor {
+			func(providers application.ProviderChain, cfg config.Config, log *zap.Logger) *application.Processor {
 				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
-				return application.NewProcessor(gen, policy, log.Named("processor"), nil)
+				return application.NewProcessor(providers, policy, log.Named("processor"), nil)
 			},
 		),
 	}

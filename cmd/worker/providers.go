@@ -16,11 +16,12 @@ import (
 // providersModule builds the AI provider chain of AI_PROVIDERS and binds it to the port
 // the processor uses.
 var providersModule = fx.Module("providers",
-	fx.Provide(fx.Annotate(newChain, fx.As(new(application.RecipeGenerator)))),
+	fx.Provide(fx.Annotate(newChain, fx.As(new(application.ProviderChain)))),
 )
 
 // newChain makes one link per provider of cfg.Providers(), in order: AI_PROVIDERS when
-// set, else gemini and openai when configured, then offline.
+// set, else gemini and openai when configured, then offline. AI_TIMEOUT bounds each
+// call once, in the chain.
 func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheus.Registerer) (*chain.Chain, error) {
 	var links []chain.Link
 	for _, name := range cfg.Providers() {
@@ -28,7 +29,7 @@ func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheu
 		case config.ProviderGemini:
 			g, err := gemini.New(gemini.Options{
 				APIKey: cfg.GeminiAPIKey.Reveal(), Model: cfg.GeminiModel, BaseURL: cfg.GeminiBaseURL,
-				Timeout: cfg.AITimeout, Logger: log,
+				Logger: log,
 			})
 			if err != nil {
 				return nil, err
@@ -38,7 +39,7 @@ func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheu
 		case config.ProviderOpenAI:
 			o, err := openai.New(openai.Options{
 				APIKey: cfg.OpenAIAPIKey.Reveal(), Model: cfg.OpenAIModel, BaseURL: cfg.OpenAIBaseURL,
-				Timeout: cfg.AITimeout, Logger: log,
+				Logger: log,
 			})
 			if err != nil {
 				return nil, err

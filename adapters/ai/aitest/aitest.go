@@ -99,9 +99,14 @@ func Names(r domain.Result) [2][]string {
 	return out
 }
 
-// Kind sums up how a generator's error is classified, for table tests: "ok",
-// "permanent", "retry after 7s" or "temporary".
+// Kind sums up how a generator's or a chain's error is classified, for table tests:
+// "ok", "permanent", "retry after 7s" or "temporary". A chain's *ProvidersError is
+// permanent when every failure was, and "retry after" the smallest wait when every other
+// failure asked for one (or was skipped).
 func Kind(err error) string {
+	if pe, ok := errors.AsType[*application.ProvidersError](err); ok {
+		return chainKind(pe)
+	}
 	var ra *application.RetryAfterError
 	switch {
 	case err == nil:
@@ -110,6 +115,29 @@ func Kind(err error) string {
 		return "permanent"
 	case errors.As(err, &ra):
 		return "retry after " + ra.After.String()
+	}
+	return "temporary"
+}
+
+func chainKind(pe *application.ProvidersError) string {
+	var wait time.Duration
+	permanent, allWait := true, true
+	for _, f := range pe.Failures {
+		if f.Kind == application.FailurePermanent || f.Kind == application.FailureBlocked {
+			continue
+		}
+		permanent = false
+		if f.RetryAfter <= 0 {
+			allWait = false
+		} else if wait == 0 || f.RetryAfter < wait {
+			wait = f.RetryAfter
+		}
+	}
+	switch {
+	case permanent:
+		return "permanent"
+	case allWait:
+		return "retry after " + wait.String()
 	}
 	return "temporary"
 }

@@ -1,5 +1,5 @@
 // Package chain walks an ordered list of recipe generators (the AI_PROVIDERS chain) and
-// returns the first answer that keeps the result rules and the request's constraints.
+// returns the first answer its caller accepts.
 // Each provider sits behind its own circuit breaker and is skipped while it asked to be
 // left alone (429 with Retry-After).
 package chain
@@ -23,8 +23,7 @@ type Link struct {
 	Model     string // recorded in the result when set; the generator's own otherwise
 	Generator application.RecipeGenerator
 	// Partial marks a generator whose answers may hold fewer than 3 + 2 recipes, as the
-	// offline engine's do: they must pass domain.CheckRecipes rather than
-	// domain.CheckAnswer. AI providers leave it false.
+	// offline engine's do (application.Answer.Partial). AI providers leave it false.
 	Partial bool
 }
 
@@ -47,7 +46,6 @@ type Options struct {
 	// call through (half-open): success closes it, failure opens it again.
 	// DefaultBreakerCoolDown when 0.
 	BreakerCoolDown time.Duration
-	Lexicon         *domain.Lexicon  // matches allergies; domain.DefaultLexicon() when nil
 	Now             func() time.Time // the clock of Retry-After skips; time.Now when nil
 }
 
@@ -58,7 +56,6 @@ type Chain struct {
 	timeout  time.Duration
 	coolDown time.Duration
 	log      *zap.Logger
-	lex      *domain.Lexicon
 	now      func() time.Time
 	metrics  *metrics
 }
@@ -79,9 +76,6 @@ func New(links []Link, o Options) *Chain {
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
 	}
-	if o.Lexicon == nil {
-		o.Lexicon = domain.DefaultLexicon()
-	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -89,7 +83,6 @@ func New(links []Link, o Options) *Chain {
 		timeout:  o.Timeout,
 		coolDown: o.BreakerCoolDown,
 		log:      o.Logger.Named("ai_chain"),
-		lex:      o.Lexicon,
 		now:      o.Now,
 		metrics:  newMetrics(o.Registerer),
 	}
@@ -105,56 +98,52 @@ func New(links []Link, o Options) *Chain {
 	return c
 }
 
-// Generate asks each provider in turn, each call bounded by the timeout and by ctx, and
-// returns the first answer that passes domain.CheckAnswer (domain.CheckRecipes for a
-// Partial link) and domain.EnforceConstraints, with the link's Name and Model recorded.
-// An answer that breaks them counts as a temporary failure of its provider. A provider
-// whose breaker is open, or that answered 429 less than its Retry-After ago, is skipped.
+// Generate asks each provider in turn, each call bounded by the timeout (AI_TIMEOUT) and
+// by ctx, and returns the first answer that accept takes. An answer accept refuses counts
+// as a temporary failure of its provider. A provider whose breaker is open, or that
+// answered 429 less than its Retry-After ago, is skipped without a call.
 //
 // When ctx ends, Generate returns ctx's error at once, abandoning the running call. When
-// every provider failed, the error is an *Error listing each failure; it wraps
-// application.ErrPermanent when all of them were permanent, and is wrapped in a
-// *application.RetryAfterError with the smallest wait when every temporary failure
-// carried one.
-func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest) (domain.Result, error) {
-	if len(c.links) == 0 {
-		return domain.Result{}, fmt.Errorf("%w: no AI provider configured", application.ErrPermanent)
-	}
-	failures := make([]Failure, 0, len(c.links))
+// no answer was accepted, the error is an *application.ProvidersError with one
+// classified failure per provider.
+func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+	failures := make([]application.ProviderFailure, 0, len(c.links))
 	for i, l := range c.links {
 		if err := ctx.Err(); err != nil {
 			return domain.Result{}, err
 		}
-		res, err := c.try(ctx, l, req)
-		if err == nil {
+		res, failure := c.try(ctx, l, req, accept)
+		if failure == nil {
 			return res, nil
 		}
 		if ctx.Err() != nil {
 			return domain.Result{}, ctx.Err()
 		}
-		failures = append(failures, Failure{Provider: l.Name, Err: err})
+		failures = append(failures, *failure)
 		if i < len(c.links)-1 {
 			c.log.Warn("provider failed, trying the next", zap.String("provider", l.Name),
-				zap.String("next", c.links[i+1].Name), zap.Error(err))
+				zap.String("next", c.links[i+1].Name), zap.Error(failure.Err))
 		}
 	}
-	return domain.Result{}, newError(failures)
+	return domain.Result{}, &application.ProvidersError{Failures: failures}
 }
 
 // errAbandoned tells a breaker that a call ended because its caller gave up, which says
 // nothing about the provider.
 var errAbandoned = errors.New("call abandoned")
 
-// try asks one provider, unless it is to be skipped, and checks its answer.
-func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest) (domain.Result, error) {
+// try asks one provider, unless it is to be skipped, and offers its answer to accept.
+func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, *application.ProviderFailure) {
 	if wait := l.rateLimited(c.now()); wait > 0 {
 		c.metrics.called(l.Name, outcomeSkippedRateLimited, 0)
-		return domain.Result{}, &application.RetryAfterError{After: wait, Err: errors.New("skipped: rate limited")}
+		f := application.SkippedFailure(l.Name, wait, errors.New("skipped: rate limited"))
+		return domain.Result{}, &f
 	}
 	done, err := l.breaker.Allow()
 	if err != nil {
 		c.metrics.called(l.Name, outcomeSkippedOpen, 0)
-		return domain.Result{}, c.skippedByBreaker(l, err)
+		f := c.skippedByBreaker(l, err)
+		return domain.Result{}, &f
 	}
 
 	start := time.Now()
@@ -167,11 +156,11 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest) 
 	if ctx.Err() != nil {
 		done(errAbandoned)
 		c.metrics.called(l.Name, outcomeCancelled, took)
-		return domain.Result{}, ctx.Err()
+		return domain.Result{}, &application.ProviderFailure{Provider: l.Name, Err: ctx.Err()}
 	}
 	switch {
 	case err == nil:
-		res, err = c.accept(l, req, res)
+		res, err = accept(application.Answer{Result: res, Provider: l.Name, Model: l.Model, Partial: l.Partial})
 	case timedOut:
 		err = fmt.Errorf("no answer within %s: %w", c.timeout, err)
 	}
@@ -180,34 +169,9 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest) 
 	}
 	done(err)
 	c.metrics.called(l.Name, outcomeOf(err, timedOut), took)
-	return res, err
-}
-
-// accept applies the result rules and the request's constraints to an answer.
-func (c *Chain) accept(l *link, req domain.GenerationRequest, res domain.Result) (domain.Result, error) {
-	check := domain.CheckAnswer
-	if l.Partial {
-		check = domain.CheckRecipes
-	}
-	if err := check(res); err != nil {
-		return domain.Result{}, fmt.Errorf("answer breaks the result rules: %w", err)
-	}
-	kept, dropped, err := domain.EnforceConstraints(res, req.Preferences, c.lex)
-	for _, v := range dropped {
-		c.log.Info("recipe dropped", zap.String("provider", l.Name), zap.String("recipe", v.Recipe), zap.String("reason", v.Reason))
-	}
 	if err != nil {
-		return domain.Result{}, fmt.Errorf("answer breaks the request's constraints: %w", err)
+		f := application.ClassifyFailure(l.Name, err)
+		return domain.Result{}, &f
 	}
-	kept.Provider = l.Name
-	if l.Model != "" {
-		kept.Model = l.Model
-	}
-	if kept.UserID == "" {
-		kept.UserID = req.UserID
-	}
-	if kept.GeneratedAt.IsZero() {
-		kept.GeneratedAt = c.now().UTC()
-	}
-	return kept, nil
+	return res, nil
 }

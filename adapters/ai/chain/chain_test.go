@@ -95,6 +95,27 @@ func testLexicon(t *testing.T) *domain.Lexicon {
 	return lex
 }
 
+// accept checks an answer to req as the processor does, with testLexicon, and records
+// the provider and model the chain names.
+func accept(t *testing.T, req domain.GenerationRequest) application.AcceptFunc {
+	lex := testLexicon(t)
+	return func(a application.Answer) (domain.Result, error) {
+		check := domain.CheckAnswer
+		if a.Partial {
+			check = domain.CheckRecipes
+		}
+		if err := check(a.Result); err != nil {
+			return domain.Result{}, fmt.Errorf("answer breaks the result rules: %w", err)
+		}
+		kept, _, err := domain.EnforceConstraints(a.Result, req.Preferences, lex)
+		if err != nil {
+			return domain.Result{}, fmt.Errorf("answer breaks the request's constraints: %w", err)
+		}
+		kept.Provider, kept.Model = a.Provider, a.Model
+		return kept, nil
+	}
+}
+
 // links names the fakes a, b, c, … in order.
 func links(fakes ...*fake) []chain.Link {
 	out := make([]chain.Link, len(fakes))
@@ -184,8 +205,8 @@ func TestGenerate(t *testing.T) {
 			for _, script := range tt.give {
 				fakes = append(fakes, newFake(script...))
 			}
-			c := chain.New(links(fakes...), chain.Options{Lexicon: testLexicon(t)})
-			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
+			c := chain.New(links(fakes...), chain.Options{})
+			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 			if k := aitest.Kind(err); k != tt.wantKind {
 				t.Fatalf("Generate() error = %v (%s), want %s", err, k, tt.wantKind)
 			}
@@ -210,82 +231,60 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-func TestGenerateErrorIsAChainError(t *testing.T) {
-	c := chain.New(links(newFake(permanent()), newFake(limited(time.Minute))), chain.Options{Lexicon: testLexicon(t)})
-	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
-	cerr, ok := errors.AsType[*chain.Error](err)
+func TestGenerateErrorListsEachProvidersFailure(t *testing.T) {
+	c := chain.New(links(newFake(permanent()), newFake(limited(time.Minute)), newFake(answer(withPeanuts(0, 1, 2)))), chain.Options{})
+	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	pe, ok := errors.AsType[*application.ProvidersError](err)
 	if !ok {
-		t.Fatalf("Generate() error = %T, want a *chain.Error inside", err)
+		t.Fatalf("Generate() error = %T, want a *application.ProvidersError", err)
 	}
-	var providers []string
-	for _, f := range cerr.Failures {
-		providers = append(providers, f.Provider)
+	type view struct {
+		Provider   string
+		Kind       application.FailureKind
+		RetryAfter time.Duration
 	}
-	if diff := cmp.Diff([]string{"a", "b"}, providers); diff != "" || cerr.Permanent {
-		t.Errorf("Error = %+v, want failures of a and b, not permanent", cerr)
+	var got []view
+	for _, f := range pe.Failures {
+		got = append(got, view{f.Provider, f.Kind, f.RetryAfter})
+	}
+	want := []view{{"a", application.FailurePermanent, 0}, {"b", application.FailureTemporary, time.Minute}, {"c", application.FailureInvalid, 0}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("failures (-want +got):\n%s", diff)
 	}
 }
 
-func TestGenerateRecordsProviderAndConstraints(t *testing.T) {
-	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+func TestGenerateOffersEachAnswerWithItsLink(t *testing.T) {
 	res := aitest.ValidAnswer().Result()
 	res.Provider, res.Model = "whatever", "generator-model"
-	for i := range res.ExistingIngredientsRecipes {
-		res.ExistingIngredientsRecipes[i].Servings = 4
+	var offered []application.Answer
+	record := func(a application.Answer) (domain.Result, error) {
+		offered = append(offered, a)
+		if a.Provider == "gemini" {
+			return domain.Result{}, fmt.Errorf("refused: %w", domain.ErrInvalidAnswer)
+		}
+		return a.Result, nil
 	}
 	c := chain.New([]chain.Link{
 		{Name: "gemini", Model: "gemini-2.5-flash", Generator: newFake(reply{res: res})},
-	}, chain.Options{Lexicon: testLexicon(t), Now: func() time.Time { return now }})
-	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
-	if err != nil {
+		{Name: "offline", Generator: newFake(reply{res: res}), Partial: true},
+	}, chain.Options{})
+	if _, err := c.Generate(context.Background(), aitest.FridgeRequest(t), record); err != nil {
 		t.Fatalf("Generate() error = %v", err)
 	}
-	if got.Provider != "gemini" || got.Model != "gemini-2.5-flash" || got.UserID != "user-42" || !got.GeneratedAt.Equal(now) {
-		t.Errorf("Generate() = provider %q, model %q, user %q, at %v; want gemini, gemini-2.5-flash, user-42, %v",
-			got.Provider, got.Model, got.UserID, got.GeneratedAt, now)
+	want := []application.Answer{
+		{Result: res, Provider: "gemini", Model: "gemini-2.5-flash"},
+		{Result: res, Provider: "offline", Partial: true},
 	}
-	for _, rc := range append(got.ExistingIngredientsRecipes, got.AdditionalIngredientsRecipes...) {
-		if rc.Servings != 2 {
-			t.Errorf("Generate() recipe %q servings = %d, want the requested 2", rc.Name, rc.Servings)
-		}
-	}
-
-	c = chain.New([]chain.Link{{Name: "openai", Generator: newFake(reply{res: res})}}, chain.Options{Lexicon: testLexicon(t)})
-	if got, _ := c.Generate(context.Background(), aitest.FridgeRequest(t)); got.Model != "generator-model" {
-		t.Errorf("Generate() model = %q, want the generator's own when the link names none", got.Model)
-	}
-}
-
-func TestGeneratePartialLink(t *testing.T) {
-	few := aitest.ValidAnswer()
-	few.Existing, few.Additional = few.Existing[:1], nil
-	tests := []struct {
-		name     string
-		partial  bool
-		wantKind string
-	}{
-		{name: "offline engine", partial: true, wantKind: "ok"},
-		{name: "AI provider", partial: false, wantKind: "temporary"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := chain.New([]chain.Link{{Name: "offline", Generator: newFake(answer(few)), Partial: tt.partial}}, chain.Options{Lexicon: testLexicon(t)})
-			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
-			if k := aitest.Kind(err); k != tt.wantKind {
-				t.Fatalf("Generate() error = %v (%s), want %s", err, k, tt.wantKind)
-			}
-			if err == nil && len(got.ExistingIngredientsRecipes) != 1 {
-				t.Errorf("Generate() = %v, want the one recipe", aitest.Names(got))
-			}
-		})
+	if diff := cmp.Diff(want, offered); diff != "" {
+		t.Errorf("answers offered (-want +got):\n%s", diff)
 	}
 }
 
 func TestGenerateTimeout(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
 	a, b := newFake(blocking()), newFake(ok())
-	c := chain.New(links(a, b), chain.Options{Lexicon: testLexicon(t), Timeout: 20 * time.Millisecond, Registerer: reg})
-	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
+	c := chain.New(links(a, b), chain.Options{Timeout: 20 * time.Millisecond, Registerer: reg})
+	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 	if err != nil || got.Provider != "b" {
 		t.Fatalf("Generate() = %q, %v; want b's answer", got.Provider, err)
 	}
@@ -293,8 +292,8 @@ func TestGenerateTimeout(t *testing.T) {
 		t.Errorf("calls_total{a, timeout} = %v, want 1", n)
 	}
 
-	c = chain.New(links(newFake(blocking())), chain.Options{Lexicon: testLexicon(t), Timeout: 20 * time.Millisecond})
-	_, err = c.Generate(context.Background(), aitest.FridgeRequest(t))
+	c = chain.New(links(newFake(blocking())), chain.Options{Timeout: 20 * time.Millisecond})
+	_, err = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 	if aitest.Kind(err) != "temporary" || !strings.Contains(err.Error(), "a: no answer within 20ms") {
 		t.Errorf("Generate() error = %v, want a temporary timeout of a", err)
 	}
@@ -303,11 +302,11 @@ func TestGenerateTimeout(t *testing.T) {
 func TestGenerateCancelled(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
 	a, b := newFake(blocking(), ok()), newFake(ok())
-	c := chain.New(links(a, b), chain.Options{Lexicon: testLexicon(t), BreakerFailures: 1, Registerer: reg})
+	c := chain.New(links(a, b), chain.Options{BreakerFailures: 1, Registerer: reg})
 	ctx, cancel := context.WithCancelCause(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Generate(ctx, aitest.FridgeRequest(t))
+		_, err := c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 		done <- err
 	}()
 	aitest.Wait(t, a.started, "the call to a")
@@ -329,21 +328,21 @@ func TestGenerateCancelled(t *testing.T) {
 
 	// The cancelled call said nothing about a: its breaker, which opens on one failure,
 	// is still closed.
-	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t))
+	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 	if err != nil || got.Provider != "a" || a.Calls() != 2 {
 		t.Errorf("next Generate() = %q, %v with a called %d times; want a's answer", got.Provider, err, a.Calls())
 	}
 
 	// A context that has already ended asks nobody.
-	_, err = c.Generate(ctx, aitest.FridgeRequest(t))
+	_, err = c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
 	if !errors.Is(err, context.Canceled) || a.Calls() != 2 || b.Calls() != 0 {
 		t.Errorf("Generate(cancelled ctx) = %v with calls %d, %d; want context.Canceled and no call", err, a.Calls(), b.Calls())
 	}
 }
 
 func TestGenerateWithoutLinks(t *testing.T) {
-	_, err := chain.New(nil, chain.Options{Lexicon: testLexicon(t)}).Generate(context.Background(), aitest.FridgeRequest(t))
-	if aitest.Kind(err) != "permanent" {
-		t.Errorf("Generate() error = %v, want permanent", err)
+	_, err := chain.New(nil, chain.Options{}).Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	if pe, ok := errors.AsType[*application.ProvidersError](err); !ok || len(pe.Failures) != 0 {
+		t.Errorf("Generate() error = %v, want a *ProvidersError with no failure", err)
 	}
 }

@@ -68,17 +68,20 @@ func (l *link) rateLimit(t time.Time) {
 	}
 }
 
-// skippedByBreaker describes a call the breaker refused. An open breaker's error carries
-// the rest of its cool-down as a Retry-After; a half-open one is busy with its probe.
-func (c *Chain) skippedByBreaker(l *link, err error) error {
+// skippedByBreaker describes a call the breaker refused. An open breaker is available
+// again after the rest of its cool-down; a half-open one once its probe has answered,
+// which a short wait covers.
+func (c *Chain) skippedByBreaker(l *link, err error) application.ProviderFailure {
 	if !errors.Is(err, gobreaker.ErrOpenState) {
-		return fmt.Errorf("skipped: circuit half-open, probe in flight: %w", err)
+		return application.SkippedFailure(l.Name, halfOpenWait,
+			fmt.Errorf("skipped: circuit half-open, probe in flight: %w", err))
 	}
 	l.mu.Lock()
 	rest := l.openedAt.Add(c.coolDown).Sub(c.now())
 	l.mu.Unlock()
-	return &application.RetryAfterError{
-		After: min(max(rest, time.Second), c.coolDown),
-		Err:   fmt.Errorf("skipped: circuit open after repeated failures: %w", err),
-	}
+	return application.SkippedFailure(l.Name, min(max(rest, time.Second), c.coolDown),
+		fmt.Errorf("skipped: circuit open after repeated failures: %w", err))
 }
+
+// halfOpenWait is how long a job waits for a half-open breaker's probe to answer.
+const halfOpenWait = time.Second

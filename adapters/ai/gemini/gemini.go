@@ -97,8 +97,8 @@ func (g *Generator) Model() string { return g.model }
 // Close releases the SDK's connections.
 func (g *Generator) Close() error { return g.client.Close() }
 
-// Generate asks the model for 3 + 2 recipes and returns them when the answer passes
-// domain.CheckAnswer. Errors: ctx's own error once ctx is done (the request is abandoned at
+// Generate asks the model for 3 + 2 recipes and returns what it answered; the processor
+// checks the answer. Errors: ctx's own error once ctx is done (the request is abandoned at
 // once); a *application.RetryAfterError for 429; an error wrapping application.ErrPermanent
 // for a bad key, a rejected request or blocked content; any other error (5xx, timeout,
 // network, an unusable answer) is temporary.
@@ -125,9 +125,6 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 		return domain.Result{}, err
 	}
 	res, err := prompt.ParseAnswer(text)
-	if err == nil {
-		err = domain.CheckAnswer(res)
-	}
 	if err != nil {
 		return domain.Result{}, fmt.Errorf("unusable answer: %w", err)
 	}
@@ -135,9 +132,7 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 		g.log.Debug("answered", zap.String("model", g.model), zap.Duration("took", g.now().Sub(start)),
 			zap.Int32("prompt_tokens", u.PromptTokenCount), zap.Int32("answer_tokens", u.CandidatesTokenCount))
 	}
-	res.UserID = req.UserID
-	res.Provider, res.Model = Name, g.model
-	res.GeneratedAt = g.now().UTC()
+	res.Model = g.model
 	return res, nil
 }
 
@@ -153,7 +148,7 @@ func answerText(resp *genai.GenerateContentResponse) (string, error) {
 	c := resp.Candidates[0]
 	for _, r := range blockedFinishes {
 		if c.FinishReason == r {
-			return "", fmt.Errorf("%w: answer blocked (finish reason %d)", application.ErrPermanent, r)
+			return "", fmt.Errorf("%w: %w (finish reason %d)", application.ErrPermanent, application.ErrContentBlocked, r)
 		}
 	}
 	if c.FinishReason == genai.FinishReasonMaxTokens {

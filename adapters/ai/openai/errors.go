@@ -73,14 +73,56 @@ var (
 	quotaCode    = "insufficient_quota" // a 429 that waits for billing, not for time
 )
 
-// rejectsRequest reports whether err may be a server's rejection of the json_schema
-// response format: a 400 or 422 other than filtered content. Servers word it
-// differently ("response_format", "json_schema", "schema"…), so no wording is required; a
-// request that is bad for another reason fails again with json_object and is reported
-// as such.
-func rejectsRequest(err error) bool {
+// formatWords are what servers write when they reject the requested response format, in
+// the error's message, param or code, or anywhere in a body that is not OpenAI's error
+// shape. OpenAI: "Invalid parameter: 'response_format' of type 'json_schema' is not
+// supported with this model." and "Invalid schema for response_format 'recipes': …"
+// (param "response_format", code "invalid_json_schema"); vLLM: param "response_format" in
+// OpenAI's shape, or its older top-level {"object": "error", "message": "… json_schema …"},
+// or FastAPI's 422 with "loc": ["body", "response_format", …]; LiteLLM: "… does not support
+// parameters: {'response_format': …}"; Ollama: "invalid format: expected \"json\" or a JSON
+// schema". "schema" covers json_schema; camel case covers SDKs that send responseFormat.
+var formatWords = []string{"response_format", "response format", "responseformat", "schema"}
+
+// rejectsFormat reports whether err is a server's rejection of the json_schema response
+// format: a 400 or 422 whose error names the response format or a schema, and is not
+// about filtered content. Any other 400 (too long a context, an unknown model, a bad
+// parameter) would fail again with json_object, so it is not worth a second call. A
+// server that echoes the whole request in its error (pydantic's validation errors do)
+// may match by mistake; that costs one more call, which fails the same way.
+func rejectsFormat(err error) bool {
 	code, apiCode := status(err)
-	return (code == http.StatusBadRequest || code == http.StatusUnprocessableEntity) && !slices.Contains(contentCodes, apiCode)
+	if (code != http.StatusBadRequest && code != http.StatusUnprocessableEntity) || slices.Contains(contentCodes, apiCode) {
+		return false
+	}
+	text := strings.ToLower(errorText(err))
+	return slices.ContainsFunc(formatWords, func(w string) bool { return strings.Contains(text, w) })
+}
+
+// errorText is everything a server said about a failed request: an API error's message,
+// param and code, or the raw body of an answer in another shape.
+func errorText(err error) string {
+	var api *goopenai.APIError
+	var req *goopenai.RequestError
+	switch {
+	case errors.As(err, &api):
+		var b strings.Builder
+		b.WriteString(api.Message)
+		if api.Param != nil {
+			b.WriteString(" " + *api.Param)
+		}
+		if c, ok := api.Code.(string); ok {
+			b.WriteString(" " + c)
+		}
+		return b.String()
+	case errors.As(err, &req):
+		text := string(req.Body)
+		if req.Err != nil {
+			text += " " + req.Err.Error()
+		}
+		return text
+	}
+	return ""
 }
 
 // classify translates an SDK error into the port's error kinds. ctx is the caller's

@@ -99,10 +99,11 @@ func (g *Generator) Name() string { return Name }
 // Model returns the model asked.
 func (g *Generator) Model() string { return g.model }
 
-// Generate asks the model for 3 + 2 recipes and returns them when the answer passes
-// domain.CheckAnswer. It asks for strict json_schema output; a server that rejects it with
-// a 400 or 422 is asked once more with json_object, and when that works, the generator
-// uses json_object from then on. Errors: ctx's own error once ctx is done (the request is
+// Generate asks the model for 3 + 2 recipes and returns what it answered; the processor
+// checks the answer. It asks for strict json_schema output; a server that rejects it with
+// a 400 or 422 about the response format or the schema is asked once more with
+// json_object, and when that works, the generator uses json_object from then on. Any other
+// 400 or 422 is permanent after that one call. Errors: ctx's own error once ctx is done (the request is
 // abandoned at once); a *application.RetryAfterError for 429; an error wrapping
 // application.ErrPermanent for a bad key, a rejected request, an exhausted billing quota,
 // filtered content or a refusal; any other error (5xx, timeout, network, an unusable
@@ -117,7 +118,7 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 	p := prompt.Build(req)
 	usedSchema := !g.jsonObject.Load()
 	resp, header, err := g.complete(callCtx, p, usedSchema)
-	if err != nil && usedSchema && rejectsRequest(err) && ctx.Err() == nil {
+	if err != nil && usedSchema && rejectsFormat(err) && ctx.Err() == nil {
 		first := err
 		resp, header, err = g.complete(callCtx, p, false)
 		if err == nil {
@@ -133,9 +134,7 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 	if err != nil {
 		return domain.Result{}, err
 	}
-	res.UserID = req.UserID
-	res.Provider, res.Model = Name, g.model
-	res.GeneratedAt = g.now().UTC()
+	res.Model = g.model
 	return res, nil
 }
 
@@ -166,16 +165,13 @@ func (g *Generator) read(resp goopenai.ChatCompletionResponse) (domain.Result, e
 	c := resp.Choices[0]
 	switch {
 	case c.FinishReason == goopenai.FinishReasonContentFilter:
-		return domain.Result{}, fmt.Errorf("%w: answer blocked by the content filter", application.ErrPermanent)
+		return domain.Result{}, fmt.Errorf("%w: %w: answer blocked by the content filter", application.ErrPermanent, application.ErrContentBlocked)
 	case c.Message.Refusal != "":
-		return domain.Result{}, fmt.Errorf("%w: the model refused: %s", application.ErrPermanent, cut(c.Message.Refusal))
+		return domain.Result{}, fmt.Errorf("%w: %w: the model refused: %s", application.ErrPermanent, application.ErrContentBlocked, cut(c.Message.Refusal))
 	case c.FinishReason == goopenai.FinishReasonLength:
 		return domain.Result{}, errors.New("unusable answer: cut off at the output token limit")
 	}
 	res, err := prompt.ParseAnswer(c.Message.Content)
-	if err == nil {
-		err = domain.CheckAnswer(res)
-	}
 	if err != nil {
 		return domain.Result{}, fmt.Errorf("unusable answer: %w", err)
 	}

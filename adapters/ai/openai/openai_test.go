@@ -53,7 +53,6 @@ func TestGenerate(t *testing.T) {
 			wantKind:  "ok",
 			wantNames: wantNames,
 		},
-		{name: "wrong counts", give: aitest.OpenAICompletion(short.JSON(), "stop"), wantKind: "temporary", wantErr: "want 2 recipes, got 1"},
 		{name: "a poem instead of recipes", give: aitest.OpenAICompletion("Roses are red, kimchi is too.", "stop"), wantKind: "temporary", wantErr: "unusable answer"},
 		{name: "cut off at max tokens", give: aitest.OpenAICompletion(valid.JSON()[:80], "length"), wantKind: "temporary", wantErr: "token limit"},
 		{name: "malformed body", give: aitest.Reply{Body: `{"choices": [`}, wantKind: "temporary"},
@@ -111,9 +110,8 @@ func TestGenerate(t *testing.T) {
 			if diff := cmp.Diff(tt.wantNames, aitest.Names(got)); diff != "" {
 				t.Errorf("Generate() names (-want +got):\n%s", diff)
 			}
-			if got.Provider != "openai" || got.Model != "gpt-4o-mini" || got.UserID != "user-42" || got.GeneratedAt.IsZero() {
-				t.Errorf("Generate() = provider %q, model %q, user %q, generated %v; want openai, gpt-4o-mini, user-42, a time",
-					got.Provider, got.Model, got.UserID, got.GeneratedAt)
+			if got.Model != "gpt-4o-mini" {
+				t.Errorf("Generate() model = %q, want gpt-4o-mini: the processor stamps the rest", got.Model)
 			}
 		})
 	}
@@ -227,14 +225,31 @@ func toStrings(v any) []string {
 
 func TestGenerateFallsBackToJSONObject(t *testing.T) {
 	valid := aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")
+	// Rejections of the response format, as each server words them.
+	openaiModel := aitest.OpenAIError(400, "invalid_request_error", nil,
+		"Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model. "+
+			"Learn more about supported models at the Structured Outputs guide: https://platform.openai.com/docs/guides/structured-outputs")
+	openaiSchema := aitest.Reply{Status: 400, Body: `{"error": {"message": "Invalid schema for response_format 'recipes': In context=(), ` +
+		`'additionalProperties' is required to be supplied and to be false.", "type": "invalid_request_error", "param": "response_format", "code": "invalid_json_schema"}}`}
+	onlyParam := aitest.Reply{Status: 400, Body: `{"error": {"message": "Unsupported value.", "type": "invalid_request_error", "param": "response_format.type", "code": "unsupported_value"}}`}
 	// vLLM writes its errors at the top level, without OpenAI's "error" wrapper.
 	vllm := aitest.Reply{Status: 400, Body: `{"object": "error", "message": "response_format.type json_schema is not supported", "type": "BadRequestError", "param": null, "code": 400}`}
+	vllm422 := aitest.Reply{Status: 422, Body: `{"detail": [{"type": "literal_error", "loc": ["body", "response_format", "type"], "msg": "Input should be 'text' or 'json_object'"}]}`}
+	litellm := aitest.OpenAIError(400, "None", "400",
+		"litellm.UnsupportedParamsError: ollama does not support parameters: ['response_format'], for model=llama3. To drop these, set `litellm.drop_params=True`.")
 	ollama := aitest.OpenAIError(400, "invalid_request_error", nil, "invalid format: expected \"json\" or a JSON schema")
+	// Other 400s and 422s, which a second format would not fix.
+	contextLength := aitest.Reply{Status: 400, Body: `{"error": {"message": "This model's maximum context length is 128000 tokens. However, your messages ` +
+		`resulted in 131072 tokens. Please reduce the length of the messages.", "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`}
+	invalidModel := aitest.OpenAIError(400, "invalid_request_error", nil, "invalid model ID")
+	vllmContext := aitest.Reply{Status: 400, Body: `{"object": "error", "message": "This model's maximum context length is 8192 tokens. However, you requested ` +
+		`9216 tokens (1024 in the messages, 8192 in the completion). Please reduce the length of the messages or completion.", "type": "BadRequestError", "param": null, "code": 400}`}
+	unrelated422 := aitest.Reply{Status: 422, Body: `{"detail": [{"type": "string_type", "loc": ["body", "messages", 0, "content"], "msg": "Input should be a valid string"}]}`}
 
 	tests := []struct {
 		name        string
 		give        []aitest.Reply
-		wantKinds   []string // of two Generate calls in a row
+		wantKinds   []string // of Generate calls in a row
 		wantFormats []string // response_format.type of each request, in order
 	}{
 		{
@@ -242,6 +257,36 @@ func TestGenerateFallsBackToJSONObject(t *testing.T) {
 			give:        []aitest.Reply{vllm, valid, valid},
 			wantKinds:   []string{"ok", "ok"},
 			wantFormats: []string{"json_schema", "json_object", "json_object"},
+		},
+		{
+			name:        "OpenAI model without structured outputs",
+			give:        []aitest.Reply{openaiModel, valid, valid},
+			wantKinds:   []string{"ok", "ok"},
+			wantFormats: []string{"json_schema", "json_object", "json_object"},
+		},
+		{
+			name:        "OpenAI rejecting the schema",
+			give:        []aitest.Reply{openaiSchema, valid},
+			wantKinds:   []string{"ok"},
+			wantFormats: []string{"json_schema", "json_object"},
+		},
+		{
+			name:        "format named only in param",
+			give:        []aitest.Reply{onlyParam, valid},
+			wantKinds:   []string{"ok"},
+			wantFormats: []string{"json_schema", "json_object"},
+		},
+		{
+			name:        "vLLM 422 from request validation",
+			give:        []aitest.Reply{vllm422, valid},
+			wantKinds:   []string{"ok"},
+			wantFormats: []string{"json_schema", "json_object"},
+		},
+		{
+			name:        "LiteLLM without response_format for the model",
+			give:        []aitest.Reply{litellm, valid},
+			wantKinds:   []string{"ok"},
+			wantFormats: []string{"json_schema", "json_object"},
 		},
 		{
 			name:        "server with json_schema",
@@ -254,6 +299,30 @@ func TestGenerateFallsBackToJSONObject(t *testing.T) {
 			give:        []aitest.Reply{ollama, ollama, valid},
 			wantKinds:   []string{"permanent", "ok"},
 			wantFormats: []string{"json_schema", "json_object", "json_schema"},
+		},
+		{
+			name:        "context length exceeded is one call",
+			give:        []aitest.Reply{contextLength, valid},
+			wantKinds:   []string{"permanent", "ok"},
+			wantFormats: []string{"json_schema", "json_schema"},
+		},
+		{
+			name:        "invalid model is one call",
+			give:        []aitest.Reply{invalidModel},
+			wantKinds:   []string{"permanent"},
+			wantFormats: []string{"json_schema"},
+		},
+		{
+			name:        "vLLM context length is one call",
+			give:        []aitest.Reply{vllmContext},
+			wantKinds:   []string{"permanent"},
+			wantFormats: []string{"json_schema"},
+		},
+		{
+			name:        "422 about the messages is one call",
+			give:        []aitest.Reply{unrelated422},
+			wantKinds:   []string{"permanent"},
+			wantFormats: []string{"json_schema"},
 		},
 	}
 	for _, tt := range tests {
@@ -281,6 +350,18 @@ func TestGenerateFallsBackToJSONObject(t *testing.T) {
 				t.Errorf("response formats sent (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestGeneratePermanentErrorKeepsTheServersWords(t *testing.T) {
+	srv := aitest.NewServer(t, aitest.Reply{Status: 400, Body: `{"error": {"message": "This model's maximum context length is 128000 tokens.", ` +
+		`"type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"}}`})
+	_, err := newGenerator(t, srv, openai.Options{}).Generate(context.Background(), aitest.FridgeRequest(t))
+	if !errors.Is(err, application.ErrPermanent) || !strings.Contains(err.Error(), "maximum context length") {
+		t.Errorf("Generate() error = %v, want application.ErrPermanent with the server's message for the logs", err)
+	}
+	if n := len(srv.Received()); n != 1 {
+		t.Errorf("server received %d requests, want 1", n)
 	}
 }
 

@@ -137,6 +137,68 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/v1/users/{userId}/recipes": {
+            "get": {
+                "description": "Completed generations kept in PostgreSQL, newest first, a page at a time; they stay here after the status has expired. Pass a page's nextCursor back as cursor for the page after it; the last page has no nextCursor. A user without history gets an empty items. Served only when DATABASE_URL is set, and 404 otherwise.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "history"
+                ],
+                "summary": "List a user's past generations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "The userId the generations were requested with",
+                        "name": "userId",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "The nextCursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.historyResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -233,6 +295,54 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.historyItem": {
+            "type": "object",
+            "properties": {
+                "completedAt": {
+                    "type": "string"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "ingredients": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "계란",
+                        "대파",
+                        "김치",
+                        "밥"
+                    ]
+                },
+                "jobId": {
+                    "type": "string",
+                    "example": "KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"
+                },
+                "preferences": {
+                    "$ref": "#/definitions/httpapi.preferencesResponse"
+                },
+                "result": {
+                    "$ref": "#/definitions/httpapi.resultResponse"
+                }
+            }
+        },
+        "httpapi.historyResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.historyItem"
+                    }
+                },
+                "nextCursor": {
+                    "type": "string",
+                    "example": "MTc0MDgyMTQ2MDAwMDAwMDpLWFEzRjVaUTZSMlZKN000QzJYVzVQTkgzQQ"
+                }
+            }
+        },
         "httpapi.preferencesDTO": {
             "type": "object",
             "properties": {
@@ -274,6 +384,44 @@ const docTemplate = `{
                     "type": "integer",
                     "maximum": 20,
                     "minimum": 1,
+                    "example": 2
+                }
+            }
+        },
+        "httpapi.preferencesResponse": {
+            "type": "object",
+            "properties": {
+                "allergies": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "땅콩"
+                    ]
+                },
+                "cuisine": {
+                    "type": "string",
+                    "example": "korean"
+                },
+                "dietary": {
+                    "type": "string",
+                    "example": "vegetarian"
+                },
+                "language": {
+                    "type": "string",
+                    "enum": [
+                        "ko",
+                        "en"
+                    ],
+                    "example": "ko"
+                },
+                "maxCookingTime": {
+                    "type": "integer",
+                    "example": 30
+                },
+                "servings": {
+                    "type": "integer",
                     "example": 2
                 }
             }

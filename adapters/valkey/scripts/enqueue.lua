@@ -3,22 +3,24 @@
 -- push happen atomically and in order, so the calls that arrive together share one round
 -- trip and one script run without weakening any guarantee (a later job of the batch sees
 -- the earlier ones, as it would one call later).
--- KEYS[1] pending list
--- KEYS[2i], KEYS[2i+1] job i's hash and idempotency key (any key of the queue when it has none)
+-- KEYS[1] pending list      KEYS[2] delayed zset (retries and waits count as waiting)
+-- KEYS[2i+1], KEYS[2i+2] job i's hash and idempotency key (any key of the queue when it has none)
 -- ARGV[1] max pending jobs  ARGV[2] idempotency ms
 -- ARGV[3+5(i-1)] .. ARGV[7+5(i-1)]: job i's id, request JSON, request id, language, and
 -- request fingerprint ("" without an idempotency key)
 -- Fields left out of a record read as their zero: progress, attempts, lease token;
 -- "updated" is absent until the job first changes.
--- Returns 2 fields per job: "ok" and its id, "dup" and the first job's id, "conflict" or
--- "full" and "".
+-- A job whose hash exists already was stored by an earlier run of the same call (go-redis
+-- resends a script after a timeout): it is left as it is, never reset or pushed twice.
+-- Returns 2 fields per job, the verdict of protocol.go's enqueueVerdict and an id: "ok"
+-- and its id, "dup" and the first job's id, "conflict" or "full" and "".
 local t = redis.call("TIME")
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local max_pending = tonumber(ARGV[1])
-local pending = redis.call("LLEN", KEYS[1])
+local pending = redis.call("LLEN", KEYS[1]) + redis.call("ZCARD", KEYS[2])
 local out = {}
-for i = 1, (#KEYS - 1) / 2 do
-  local job, idem = KEYS[2 * i], KEYS[2 * i + 1]
+for i = 1, (#KEYS - 2) / 2 do
+  local job, idem = KEYS[2 * i + 1], KEYS[2 * i + 2]
   local a = 3 + 5 * (i - 1)
   local id, fingerprint = ARGV[a], ARGV[a + 4]
   local verdict, answer = "ok", id
@@ -30,6 +32,8 @@ for i = 1, (#KEYS - 1) / 2 do
     else
       verdict, answer = "conflict", ""
     end
+  elseif redis.call("EXISTS", job) == 1 then
+    verdict = "ok"
   elseif pending >= max_pending then
     verdict, answer = "full", ""
   else

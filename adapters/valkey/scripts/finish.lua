@@ -7,17 +7,19 @@
 -- KEYS[1] leases zset       KEYS[2] pending list       KEYS[3] delayed zset
 -- KEYS[4] dead-letter zset  KEYS[5] job key prefix
 -- KEYS[5+i] job i's hash
--- ARGV[1] lease length, ms
--- ARGV[2+6(i-1)] .. ARGV[7+6(i-1)]: job i's id, lease token, end, payload, ms, take next
--- where end is
+-- ARGV[1] lease length, ms  ARGV[2] lease token for the next jobs   ARGV[3] worker id
+-- ARGV[4] progress of a claimed job
+-- ARGV[5+7(i-1)] .. ARGV[11+7(i-1)]: job i's id, lease token, end, payload, failure code,
+-- ms, take next; where end is (the names of protocol.go's endMode)
 --   "complete": store payload (result JSON), expire the job after ms
---   "retry":    record payload (error), run again in ms
---   "fail":     record payload (error), move to the dead letters
---   "handback": put the job back at the head of the pending list, attempt not counted
+--   "retry":    record payload (error) in the history, run again in ms
+--   "fail":     record payload (error) in the history, fail with the code, dead letters
+--   "wait":     run again in ms; the attempt is given back (no provider was called)
+--   "handback": back to the head of the pending list; the attempt is given back
 -- Returns per job: applied (1 or 0), then 0, or 1 and the 6 fields of the next job (see take).
-local t = redis.call("TIME")
-local now = t[1] * 1000 + math.floor(t[2] / 1000)
-local lease_ms = tonumber(ARGV[1])
+local now = now_ms()
+local c = {prefix = KEYS[5], leases = KEYS[1], deadline = now + tonumber(ARGV[1]), now = now,
+  token = ARGV[2], worker = ARGV[3], progress = ARGV[4]}
 local out = {}
 
 local function record(jk, f, err)
@@ -26,7 +28,7 @@ local function record(jk, f, err)
   redis.call("HSET", jk, "history", cjson.encode(history), "lasterr", err)
 end
 
-local function finish(jk, id, token, mode, payload, ms)
+local function finish(jk, id, token, mode, payload, code, ms)
   local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history")
   if f[1] ~= "processing" or f[2] ~= token then
     return 0
@@ -41,8 +43,12 @@ local function finish(jk, id, token, mode, payload, ms)
     redis.call("ZADD", KEYS[3], now + tonumber(ms), id)
   elseif mode == "fail" then
     record(jk, f, payload)
-    redis.call("HSET", jk, "state", "failed", "progress", 0, "err", payload, "updated", now)
+    redis.call("HSET", jk, "state", "failed", "progress", 0, "err", code, "updated", now)
     redis.call("ZADD", KEYS[4], now, id)
+  elseif mode == "wait" then
+    redis.call("HINCRBY", jk, "attempts", -1)
+    redis.call("HSET", jk, "state", "pending", "progress", 0, "updated", now)
+    redis.call("ZADD", KEYS[3], now + tonumber(ms), id)
   elseif mode == "handback" then
     redis.call("HINCRBY", jk, "attempts", -1)
     redis.call("HSET", jk, "state", "pending", "progress", 0, "updated", now)
@@ -54,18 +60,18 @@ local function finish(jk, id, token, mode, payload, ms)
 end
 
 for i = 1, #KEYS - 5 do
-  local a = 2 + 6 * (i - 1)
-  local applied = finish(KEYS[5 + i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4])
+  local a = 5 + 7 * (i - 1)
+  local applied = finish(KEYS[5 + i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
   if type(applied) == "table" then
     return applied -- an error reply
   end
   out[#out + 1] = applied
   local before = #out
   out[#out + 1] = 0
-  if ARGV[a + 5] == "1" then
+  if ARGV[a + 6] == "1" then
     local id = redis.call("RPOP", KEYS[2])
     if id then
-      take(id, KEYS[5], KEYS[1], now + lease_ms, now, out)
+      take(id, c, out)
     end
   end
   if #out > before + 1 then
