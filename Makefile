@@ -3,6 +3,9 @@ SHELL := /usr/bin/env bash
 GO    ?= go
 BIN   := bin
 PKGS  := ./...
+# VERSION is stamped into both binaries (--version, /health) and the images.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/naengbu/recipe-ai/buildinfo.version=$(VERSION)
 
 .DEFAULT_GOAL := help
 
@@ -12,8 +15,8 @@ help: ## List the targets
 
 .PHONY: build
 build: ## Build bin/api and bin/worker
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/api ./cmd/api
-	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN)/worker ./cmd/worker
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/api ./cmd/api
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/worker ./cmd/worker
 
 .PHONY: run
 run: build ## Run api and worker in the foreground, starting a local Valkey when none answers
@@ -26,6 +29,8 @@ deps: ## Install what the tests need when missing (a redis-server for Valkey)
 .PHONY: test
 test: deps ## Run every test, including the ones against real servers
 	$(GO) test -race -count=1 -shuffle=on -timeout 20m $(PKGS)
+	@deployments/ensure-deps.sh nginx podman
+	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
 .PHONY: bench
 bench: deps ## Print benchmark figures as JSON lines (queue and offline engine)
@@ -34,6 +39,7 @@ bench: deps ## Print benchmark figures as JSON lines (queue and offline engine)
 .PHONY: lint
 lint: ## Vet the code and check its formatting
 	$(GO) vet $(PKGS)
+	cd deployments && $(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 .PHONY: fmt
@@ -46,5 +52,5 @@ swag: ## Regenerate the OpenAPI document in adapters/httpapi/docs
 
 .PHONY: docker
 docker: ## Build the api and worker images
-	docker build -f Dockerfile.api -t recipe-ai-api .
-	docker build -f Dockerfile.worker -t recipe-ai-worker .
+	docker build -f Dockerfile.api --build-arg VERSION=$(VERSION) -t recipe-ai-api .
+	docker build -f Dockerfile.worker --build-arg VERSION=$(VERSION) -t recipe-ai-worker .

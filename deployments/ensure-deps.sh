@@ -2,6 +2,10 @@
 # Installs what the tests and `make run` need when it is missing: a Valkey-compatible
 # server binary (valkey-server, or Debian's redis-server package) and PostgreSQL's initdb
 # and postgres (Debian's postgresql package), from which the tests make throwaway servers.
+# Arguments name extra tools for the deployment tests: nginx (nginx -t on
+# deployments/nginx/nginx.conf, and nginx in front of a fake api) and podman (the images
+# run as containers; with runc, which works on hosts where crun refuses a hybrid cgroup
+# hierarchy).
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }
@@ -18,6 +22,13 @@ fi
 if ! have initdb && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   missing+=(postgresql)
 fi
+for tool in "$@"; do
+  case "$tool" in
+    nginx) have nginx || missing+=(nginx) ;;
+    podman) have podman || missing+=(podman); have runc || missing+=(runc) ;;
+    *) echo "ensure-deps.sh: unknown tool $tool (want nginx or podman)" >&2; exit 2 ;;
+  esac
+done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]} with apt-get" >&2
   as_root apt-get update -qq

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/buildinfo"
 )
 
 // ReadyFunc reports whether the process can do its work; /ready answers 503 while it
@@ -60,7 +62,7 @@ func (o *Operations) measure(c *gin.Context) {
 }
 
 func (o *Operations) register(r *gin.Engine) {
-	r.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": buildinfo.Version()}) })
 	r.GET("/ready", func(c *gin.Context) {
 		if err := o.ready(c.Request.Context()); err != nil {
 			c.JSON(http.StatusServiceUnavailable, errorResponse{Error: errorBody{

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/buildinfo"
 )
 
 func TestHealth(t *testing.T) {
@@ -22,7 +23,7 @@ func TestHealth(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("GET /health = %d %s, want 200 JSON", rec.Code, rec.Body)
 	}
-	if diff := cmp.Diff(map[string]string{"status": "ok"}, got); diff != "" {
+	if diff := cmp.Diff(map[string]string{"status": "ok", "version": buildinfo.Version()}, got); diff != "" {
 		t.Errorf("GET /health while Valkey is down (-want +got):\n%s", diff)
 	}
 }

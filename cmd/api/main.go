@@ -17,10 +17,12 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/postgres"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/cmd/internal/cli"
 	"github.com/naengbu/recipe-ai/config"
 )
 
 func main() {
+	cli.Main("api", func(c config.Config) string { return c.HTTPAddr }) // --version, healthcheck
 	cfg, err := config.FromEnvironment()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "config:", err)
