@@ -85,22 +85,27 @@ func (s *fakeStatusStore) Status(_ context.Context, id domain.JobID) (domain.Job
 }
 
 // fakeChain answers like a provider chain: it offers each of answers to accept in turn,
-// then reports the failures it was given plus one per refused answer.
+// then reports the failures it was given plus one per refused answer. With a stream, it
+// first streams the recipes of streamed[i] for answer i, named with its provider, and
+// after a refused answer that streamed, a reset, as the chain does.
 type fakeChain struct {
 	answers  []application.Answer
+	streamed [][]application.Streamed
 	failures []application.ProviderFailure
 	err      error // returned as it is when set, as a chain's internal fault
 	block    bool
 	started  chan struct{}
 	onCall   func() // runs when Generate is called, before it answers
 
-	mu       sync.Mutex
-	requests []domain.GenerationRequest
+	mu        sync.Mutex
+	requests  []domain.GenerationRequest
+	streaming []bool // whether each call was given a stream
 }
 
-func (g *fakeChain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+func (g *fakeChain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, stream application.StreamFunc) (domain.Result, error) {
 	g.mu.Lock()
 	g.requests = append(g.requests, req)
+	g.streaming = append(g.streaming, stream != nil)
 	g.mu.Unlock()
 	if g.onCall != nil {
 		g.onCall()
@@ -116,10 +121,21 @@ func (g *fakeChain) Generate(ctx context.Context, req domain.GenerationRequest, 
 		return domain.Result{}, g.err
 	}
 	failures := slices.Clone(g.failures)
-	for _, a := range g.answers {
+	for i, a := range g.answers {
+		var streamed []application.Streamed
+		if stream != nil && i < len(g.streamed) {
+			streamed = g.streamed[i]
+		}
+		for _, s := range streamed {
+			s.Provider = a.Provider
+			stream(s)
+		}
 		res, err := accept(a)
 		if err == nil {
 			return res, nil
+		}
+		if len(streamed) > 0 {
+			stream(application.Streamed{Provider: a.Provider, Reset: true})
 		}
 		failures = append(failures, application.ClassifyFailure(a.Provider, err))
 	}
@@ -148,4 +164,31 @@ func mustRequest(userID string, ingredients []string, prefs domain.Preferences) 
 		panic(fmt.Sprintf("NewGenerationRequest(%q, %q, %+v): %v", userID, ingredients, prefs, err))
 	}
 	return req
+}
+
+// fakeReporter keeps what a run reported, in order.
+type fakeReporter struct {
+	mu       sync.Mutex
+	progress []int
+	partials []domain.Partial
+}
+
+func (r *fakeReporter) Progress(p int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.progress = append(r.progress, p)
+}
+
+func (r *fakeReporter) Partial(p domain.Partial, progress int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.partials = append(r.partials, p)
+	r.progress = append(r.progress, progress)
+}
+
+// reported returns a copy of the progress reported so far.
+func (r *fakeReporter) reported() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.progress)
 }

@@ -24,7 +24,7 @@ type EventKind string
 // The events of a job's stream. A stream ends with exactly one terminal event.
 const (
 	EventStatus    EventKind = "status"    // the status changed (state or progress)
-	EventRecipe    EventKind = "recipe"    // a streamed recipe, as soon as it is written (reserved)
+	EventRecipe    EventKind = "recipe"    // a streamed recipe as soon as it is written, or a reset
 	EventCompleted EventKind = "completed" // terminal
 	EventFailed    EventKind = "failed"    // terminal
 	EventCancelled EventKind = "cancelled" // terminal
@@ -36,6 +36,10 @@ const (
 type Event struct {
 	Kind   EventKind
 	Status domain.JobStatus // with status and terminal events
+	// Recipe is a recipe event's recipe, unless Reset says that the recipes sent so far
+	// on the stream are void (their provider failed, or the attempt is retried).
+	Recipe domain.PartialRecipe
+	Reset  bool
 }
 
 // terminalEvents maps each terminal state to its event.
@@ -67,9 +71,11 @@ func NewStreams(status StatusStore, feed ChangeFeed, heartbeat time.Duration) *S
 // Follow sends id's events to send until the job ends (its terminal event is the last),
 // ctx ends or send fails. The first event is the current status, so a client that
 // connects late is never behind; a job that has already ended gets its terminal event at
-// once. An unknown job gives domain.ErrNotFound before anything is sent. At every
-// heartbeat the job is read again, so a change whose announcement was lost still
-// arrives, and a store that is briefly away only delays the next event.
+// once. Each status is followed by a recipe event for each streamed recipe the stream
+// has not sent yet, preceded by a reset when the recipes it sent are void. An unknown
+// job gives domain.ErrNotFound before anything is sent. At every heartbeat the job is
+// read again, so a change whose announcement was lost still arrives, and a store that is
+// briefly away only delays the next event.
 func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) error) error {
 	changes, stop := s.feed.Watch(id) // before the first read: no change slips in between
 	defer stop()
@@ -81,6 +87,10 @@ func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) 
 		return send(Event{Kind: kind, Status: st})
 	}
 	if err := send(Event{Kind: EventStatus, Status: st}); err != nil {
+		return err
+	}
+	var recipes recipeCursor
+	if err := recipes.send(st, send); err != nil {
 		return err
 	}
 	heartbeat := time.NewTicker(s.heartbeat)
@@ -109,6 +119,9 @@ func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) 
 			if err := send(Event{Kind: EventStatus, Status: next}); err != nil {
 				return err
 			}
+		}
+		if err := recipes.send(next, send); err != nil {
+			return err
 		}
 		st = next
 	}

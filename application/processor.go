@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -41,21 +42,19 @@ func (p RetryPolicy) Delay(attempt int, err error, random func() float64) (time.
 	return delay, true
 }
 
-// ProgressFunc reports a running job's progress (0..99). It never blocks for long and
-// never fails: progress is advisory, the result is what counts.
-type ProgressFunc func(progress int)
-
 // Processor runs one claimed job: it is the worker's use case, and the one place that
 // decides how a run ends. It checks each provider's answer against the result rules and
 // the request's constraints, stamps the accepted result, and turns a failure into a
 // retry, a failure, or a wait that spends no attempt.
 type Processor struct {
-	chain  ProviderChain
-	policy RetryPolicy
-	lex    *domain.Lexicon
-	log    *zap.Logger
-	now    func() time.Time
-	random func() float64
+	chain     ProviderChain
+	policy    RetryPolicy
+	lex       *domain.Lexicon
+	log       *zap.Logger
+	now       func() time.Time
+	random    func() float64
+	newRun    func() string // names a run of streamed recipes
+	streaming bool
 }
 
 // NewProcessor builds the use case; now may be nil for time.Now.
@@ -63,20 +62,34 @@ func NewProcessor(chain ProviderChain, policy RetryPolicy, log *zap.Logger, now 
 	if now == nil {
 		now = time.Now
 	}
-	return &Processor{chain: chain, policy: policy, lex: domain.DefaultLexicon(), log: log, now: now, random: rand.Float64}
+	return &Processor{chain: chain, policy: policy, lex: domain.DefaultLexicon(), log: log, now: now,
+		random: rand.Float64, newRun: crand.Text}
 }
+
+// StreamRecipes makes the processor ask the providers that can to stream their answers,
+// and publish each recipe that passes the checks the moment it is written (STREAMING).
+// Call it before the first Process.
+func (p *Processor) StreamRecipes(on bool) { p.streaming = on }
 
 // Process runs one attempt of job and decides its outcome. It reports progress 30 when
 // the providers are asked and 80 when an answer is being checked (the queue reports 10
-// when the job is claimed and 100 when it completes). When ctx ends first, the outcome
-// follows its cause: ErrShutdown hands the job back, ErrCancelled and ErrLeaseLost drop it.
-func (p *Processor) Process(ctx context.Context, job domain.Job, progress ProgressFunc) Outcome {
+// when the job is claimed and 100 when it completes). With StreamRecipes on, each recipe
+// a provider streams is checked on its own and, when it passes, published through report
+// as part of a partial result, the progress moving 10 further per recipe; the recipes
+// published are voided when their provider fails and the chain moves on. When ctx ends
+// first, the outcome follows its cause: ErrShutdown hands the job back, ErrCancelled and
+// ErrLeaseLost drop it.
+func (p *Processor) Process(ctx context.Context, job domain.Job, report Reporter) Outcome {
 	ctx = context.WithValue(ctx, jobKey{}, job)
-	progress(domain.ProgressGenerating)
+	report.Progress(domain.ProgressGenerating)
+	var stream StreamFunc
+	if p.streaming {
+		stream = p.newLiveRecipes(job, report).take
+	}
 	res, err := p.chain.Generate(ctx, job.Request, func(a Answer) (domain.Result, error) {
-		progress(domain.ProgressGenerated)
+		report.Progress(domain.ProgressGenerated)
 		return p.accept(job, a)
-	})
+	}, stream)
 	if ctx.Err() != nil {
 		return interrupted(context.Cause(ctx))
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -120,13 +119,15 @@ func newProcessor(chain application.ProviderChain, now func() time.Time, random 
 
 func TestProcessCompletes(t *testing.T) {
 	now := time.Date(2025, 3, 1, 18, 30, 0, 0, time.FixedZone("KST", 9*60*60))
-	var progress, atCall []int
+	var atCall []int
+	rep := &fakeReporter{}
 	chain := &fakeChain{answers: []application.Answer{{Result: full(), Provider: "gemini", Model: "gemini-2.5-flash"}}}
-	chain.onCall = func() { atCall = slices.Clone(progress) }
+	chain.onCall = func() { atCall = rep.reported() }
 	p := newProcessor(chain, fixedClock(now), 0)
 	job := processJob()
 
-	got := p.Process(context.Background(), job, func(pr int) { progress = append(progress, pr) })
+	got := p.Process(context.Background(), job, rep)
+	progress := rep.reported()
 	if got.Verdict != application.VerdictComplete {
 		t.Fatalf("Process() verdict = %v (%v), want complete", got.Verdict, got.Err)
 	}
@@ -192,7 +193,7 @@ func TestProcessChecksEachAnswer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := newProcessor(&fakeChain{answers: tt.answers}, nil, 0).Process(context.Background(), processJob(), func(int) {})
+			got := newProcessor(&fakeChain{answers: tt.answers}, nil, 0).Process(context.Background(), processJob(), &fakeReporter{})
 			if got.Verdict != tt.wantVerdict || got.Code != tt.wantCode || got.Result.Provider != tt.wantProvider {
 				t.Errorf("Process() = %v %q provider %q (%v), want %v %q provider %q",
 					got.Verdict, got.Code, got.Result.Provider, got.Err, tt.wantVerdict, tt.wantCode, tt.wantProvider)
@@ -285,7 +286,7 @@ func TestProcessDecidesFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			job := processJob()
 			job.Attempt = tt.attempt
-			got := newProcessor(&fakeChain{failures: tt.failures, err: tt.err}, nil, tt.random).Process(context.Background(), job, func(int) {})
+			got := newProcessor(&fakeChain{failures: tt.failures, err: tt.err}, nil, tt.random).Process(context.Background(), job, &fakeReporter{})
 			if got.Err == nil {
 				t.Errorf("Process() Err = nil, want the providers' error for the log")
 			}
@@ -316,8 +317,9 @@ func TestProcessInterrupted(t *testing.T) {
 				<-chain.started
 				cancel(tt.cause)
 			}()
-			var progress []int
-			got := newProcessor(chain, nil, 0).Process(ctx, processJob(), func(pr int) { progress = append(progress, pr) })
+			rep := &fakeReporter{}
+			got := newProcessor(chain, nil, 0).Process(ctx, processJob(), rep)
+			progress := rep.reported()
 			if got.Verdict != tt.want || !errors.Is(got.Err, tt.cause) {
 				t.Fatalf("Process() = %v (%v), want %v (%v)", got.Verdict, got.Err, tt.want, tt.cause)
 			}
@@ -333,7 +335,7 @@ func TestProcessCancelledDespiteAnswer(t *testing.T) {
 	chain := &fakeChain{answers: []application.Answer{{Result: full(), Provider: "gemini"}}}
 	chain.onCall = func() { cancel(application.ErrCancelled) } // the answer arrives just after the cancel
 
-	got := newProcessor(chain, nil, 0).Process(ctx, processJob(), func(int) {})
+	got := newProcessor(chain, nil, 0).Process(ctx, processJob(), &fakeReporter{})
 	if got.Verdict != application.VerdictDrop {
 		t.Fatalf("Process() verdict = %v, want drop", got.Verdict)
 	}

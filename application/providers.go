@@ -38,7 +38,12 @@ type ProviderChain interface {
 	// Generate asks each provider in turn, skipping the ones that cool down after a 429 or
 	// sit behind an open circuit breaker, until accept takes an answer. It returns ctx's
 	// error once ctx is done, and a *ProvidersError when no answer was accepted.
-	Generate(ctx context.Context, req domain.GenerationRequest, accept AcceptFunc) (domain.Result, error)
+	//
+	// With a stream, the providers that can stream (RecipeStreamer) are asked to, and
+	// stream receives each recipe they write as they write it, named with its provider;
+	// after such a provider fails or its answer is refused, stream receives a Reset for
+	// it before the chain moves on. A nil stream asks every provider for its whole answer.
+	Generate(ctx context.Context, req domain.GenerationRequest, accept AcceptFunc, stream StreamFunc) (domain.Result, error)
 }
 
 // FailureKind classifies how one provider failed.

@@ -101,6 +101,9 @@ type JobStatus struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	Result    *Result // only when completed
+	// Partial holds the recipes streamed so far while the job is processing; nil when
+	// there are none.
+	Partial *Partial
 }
 
 // Error explains a failed job's failure in the job's language, and is "" otherwise.

@@ -1,0 +1,152 @@
+package application_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/naengbu/recipe-ai/application"
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// liveJob is one job whose status a test changes, announcing each change as the feed
+// would.
+type liveJob struct {
+	mu      sync.Mutex
+	st      domain.JobStatus
+	changes chan struct{}
+}
+
+func newLiveJob(st domain.JobStatus) *liveJob {
+	return &liveJob{st: st, changes: make(chan struct{}, 1)}
+}
+
+func (j *liveJob) Status(context.Context, domain.JobID) (domain.JobStatus, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.st, nil
+}
+
+func (j *liveJob) Watch(domain.JobID) (<-chan struct{}, func()) { return j.changes, func() {} }
+
+// set changes the status and announces it.
+func (j *liveJob) set(change func(*domain.JobStatus)) {
+	j.mu.Lock()
+	change(&j.st)
+	j.st.UpdatedAt = j.st.UpdatedAt.Add(time.Millisecond)
+	j.mu.Unlock()
+	select {
+	case j.changes <- struct{}{}:
+	default:
+	}
+}
+
+// follow runs Follow and sends each event as a line: status:<progress>,
+// recipe:<kind>/<index>/<name>, reset, or the terminal event's name.
+func follow(t *testing.T, j *liveJob) <-chan string {
+	t.Helper()
+	out := make(chan string, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		defer close(out)
+		_ = application.NewStreams(j, j, time.Hour).Follow(ctx, knownJob, func(ev application.Event) error {
+			switch {
+			case ev.Kind == application.EventStatus:
+				out <- "status:" + string(rune('0'+ev.Status.Status.Progress()/10))
+			case ev.Kind == application.EventRecipe && ev.Reset:
+				out <- "reset"
+			case ev.Kind == application.EventRecipe:
+				out <- "recipe:" + string(ev.Recipe.Kind) + "/" + string(rune('0'+ev.Recipe.Index)) + "/" + ev.Recipe.Recipe.Name
+			default:
+				out <- string(ev.Kind)
+			}
+			return nil
+		})
+	}()
+	return out
+}
+
+// expect reads len(want) events and compares them with want.
+func expect(t *testing.T, events <-chan string, want ...string) {
+	t.Helper()
+	got := make([]string, 0, len(want))
+	for range want {
+		select {
+		case ev := <-events:
+			got = append(got, ev)
+		case <-time.After(5 * time.Second):
+			t.Fatalf("events = %q, then nothing within 5s; want %q", got, want)
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+}
+
+const knownJob domain.JobID = "AAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+func partialOf(run string, recipes ...string) *domain.Partial {
+	p := domain.Partial{Run: run, Provider: "gemini"}
+	for _, name := range recipes {
+		kind := domain.KindExisting
+		if p.Count(kind) == domain.ExistingRecipeCount {
+			kind = domain.KindAdditional
+		}
+		p = p.With(kind, recipe(name, "계란"))
+	}
+	return &p
+}
+
+func TestFollowSendsEachStreamedRecipeOnce(t *testing.T) {
+	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(40), Partial: partialOf("r1", "계란밥")})
+	events := follow(t, j)
+	expect(t, events, "status:4", "recipe:existing/0/계란밥")
+
+	j.set(func(st *domain.JobStatus) {
+		st.Status, st.Partial = domain.Processing(60), partialOf("r1", "계란밥", "계란찜", "볶음밥")
+	})
+	expect(t, events, "status:6", "recipe:existing/1/계란찜", "recipe:existing/2/볶음밥")
+
+	j.set(func(st *domain.JobStatus) {
+		st.Status, st.Partial = domain.Processing(70), partialOf("r1", "계란밥", "계란찜", "볶음밥", "오므라이스")
+	})
+	expect(t, events, "status:7", "recipe:additional/0/오므라이스")
+
+	j.set(func(st *domain.JobStatus) { st.Status, st.Partial = domain.Completed(), nil })
+	expect(t, events, "completed")
+}
+
+func TestFollowResetsWhenTheRecipesAreVoid(t *testing.T) {
+	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(50), Partial: partialOf("r1", "계란밥", "계란찜")})
+	events := follow(t, j)
+	expect(t, events, "status:5", "recipe:existing/0/계란밥", "recipe:existing/1/계란찜")
+
+	// The provider failed: the partial result is cleared and a new run begins. A stream
+	// that reads the new run with as many recipes as it sent must not take them for the
+	// old ones.
+	j.set(func(st *domain.JobStatus) { st.Partial = partialOf("r2", "김치전", "두부조림") })
+	expect(t, events, "status:5", "reset", "recipe:existing/0/김치전", "recipe:existing/1/두부조림")
+
+	j.set(func(st *domain.JobStatus) { st.Partial = partialOf("r3") })
+	expect(t, events, "status:5", "reset")
+
+	// A retry: the job waits again, then runs with fresh recipes.
+	j.set(func(st *domain.JobStatus) { st.Partial = partialOf("r3", "계란국") })
+	expect(t, events, "status:5", "recipe:existing/0/계란국")
+	j.set(func(st *domain.JobStatus) { st.Status, st.Partial = domain.Pending(), nil })
+	expect(t, events, "status:0", "reset")
+}
+
+func TestFollowOfAJobWithoutStreamedRecipesSendsNoRecipeEvent(t *testing.T) {
+	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(30)})
+	events := follow(t, j)
+	expect(t, events, "status:3")
+	j.set(func(st *domain.JobStatus) { st.Status = domain.Processing(80) })
+	expect(t, events, "status:8")
+	j.set(func(st *domain.JobStatus) { st.Status = domain.Completed() })
+	expect(t, events, "completed")
+}
