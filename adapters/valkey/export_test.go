@@ -1,6 +1,13 @@
 package valkey
 
-import "context"
+import (
+	"context"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/config"
+	"github.com/naengbu/recipe-ai/domain"
+)
 
 // Freeze stops the consumer's claims, heartbeats and sweeps without touching its running
 // jobs, as a killed process would: their leases run out and other workers take them up.
@@ -18,3 +25,10 @@ func (c *Consumer) ClaimAndForget(ctx context.Context, n int) (int, error) {
 
 // Renew runs one heartbeat: the liveness key and the leases of the running jobs.
 func (c *Consumer) Renew(ctx context.Context) error { return c.renew(ctx) }
+
+// WritePartial runs the partial result script for job id under token, as a worker's
+// progress writer does.
+func WritePartial(ctx context.Context, rdb redis.UniversalClient, cfg config.Config, id domain.JobID, token, record string) error {
+	k := newKeys(cfg.QueueName)
+	return partialScript.Run(ctx, rdb, []string{k.job(id)}, token, 50, record, k.eventsChannel(), string(id)).Err()
+}

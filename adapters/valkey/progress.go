@@ -28,6 +28,7 @@ type progressUpdate struct {
 	id       domain.JobID
 	token    string
 	progress int
+	partial  string // a partial result's record that replaces the job's; "" for none
 }
 
 // progressInterval is how long reports gather before they are written.
@@ -39,11 +40,11 @@ func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.Jo
 }
 
 // report queues one update without blocking.
-func (w *progressWriter) report(id domain.JobID, token string, progress int) {
+func (w *progressWriter) report(u progressUpdate) {
 	select {
-	case w.updates <- progressUpdate{id: id, token: token, progress: progress}:
+	case w.updates <- u:
 	default:
-		w.log.Debug("progress report dropped", zap.String("job_id", string(id)))
+		w.log.Debug("progress report dropped", zap.String("job_id", string(u.id)))
 	}
 }
 
@@ -56,9 +57,7 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case u := <-w.updates:
-			if prev, ok := gathered[u.id]; !ok || u.progress > prev.progress || u.token != prev.token {
-				gathered[u.id] = u
-			}
+			gathered[u.id] = merge(gathered[u.id], u)
 			if flush == nil {
 				flush = time.After(w.interval)
 			}
@@ -84,11 +83,29 @@ func (w *progressWriter) write(batch []progressUpdate) {
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
+			if u.partial != "" {
+				cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, u.partial, w.keys.eventsChannel(), string(u.id))
+				continue
+			}
 			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, w.keys.eventsChannel(), string(u.id))
 		}
 		return cmds
-	}, progressScript)
+	}, progressScript, partialScript)
 	if err != nil {
 		w.log.Debug("progress reports lost", zap.Int("reports", len(batch)), zap.Error(err))
 	}
+}
+
+// merge folds the later update u of a job into the gathered prev: the highest progress and
+// the latest partial result of the same run of the job; an update under another lease
+// token replaces everything.
+func merge(prev, u progressUpdate) progressUpdate {
+	if prev.token != u.token {
+		return u
+	}
+	prev.progress = max(prev.progress, u.progress)
+	if u.partial != "" {
+		prev.partial = u.partial
+	}
+	return prev
 }

@@ -71,7 +71,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 // Status reads a job's status and, once completed, its result.
 func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
-		"state", "progress", "attempts", "lang", "created", "updated", "err", "result").Result()
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "partial").Result()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
@@ -162,6 +162,9 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 		if js.Result, err = decodeResult(field(7)); err != nil {
 			return domain.JobStatus{}, err
 		}
+	}
+	if status.State() == domain.StateProcessing && len(vals) > 8 && field(8) != "" {
+		js.Partial = decodePartial(field(8))
 	}
 	return js, nil
 }

@@ -33,6 +33,8 @@ type fixture struct {
 	log   *zap.Logger
 	reg   *prometheus.Registry
 	ends  *prometheus.CounterVec // the consumers' recipe_worker_attempts_total, read back
+	// streaming turns on the processor's streamed recipes in the consumers started next.
+	streaming bool
 }
 
 func newFixture(t *testing.T, srv *valkeytest.Server, env map[string]string) *fixture {
@@ -71,7 +73,9 @@ func (f *fixture) consumer(mutate ...func(*valkey.ConsumerOptions)) *valkey.Cons
 	}
 	policy := application.RetryPolicy{Attempts: f.cfg.JobAttempts, Backoff: f.cfg.JobBackoff}
 	reg := prometheus.NewRegistry()
-	c := valkey.NewConsumer(f.rdb, f.cfg, application.NewProcessor(f.gen, policy, f.log, nil), opts, reg, f.log)
+	proc := application.NewProcessor(f.gen, policy, f.log, nil)
+	proc.StreamRecipes(f.streaming)
+	c := valkey.NewConsumer(f.rdb, f.cfg, proc, opts, reg, f.log)
 	f.reg = reg
 	f.ends = attemptsCounter(f.t, reg)
 	c.Start()
@@ -161,12 +165,22 @@ type fakeGenerator struct {
 	calls   map[string]int
 	callAt  map[string][]time.Time
 	behave  map[string]func(ctx context.Context, call int) error
+	streams map[string]func(call int) []application.Streamed
 	started chan string
 }
 
 func newFakeGenerator() *fakeGenerator {
 	return &fakeGenerator{calls: map[string]int{}, callAt: map[string][]time.Time{},
-		behave: map[string]func(context.Context, int) error{}, started: make(chan string, 1000)}
+		behave: map[string]func(context.Context, int) error{}, streams: map[string]func(int) []application.Streamed{},
+		started: make(chan string, 1000)}
+}
+
+// streamOn makes the generator stream what f returns for each call of user, before the
+// call's behaviour runs.
+func (g *fakeGenerator) streamOn(user string, f func(call int) []application.Streamed) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.streams[user] = f
 }
 
 func (g *fakeGenerator) on(user string, f func(ctx context.Context, call int) error) {
@@ -181,11 +195,27 @@ type skipped time.Duration
 
 func (s skipped) Error() string { return fmt.Sprintf("skipped for %s", time.Duration(s)) }
 
-// Generate answers as a one-provider chain named "fake" would.
-func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+// Generate answers as a one-provider chain named "fake" would, streaming first when the
+// user's calls stream and it is given a stream, and voiding what it streamed when it fails.
+func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, stream application.StreamFunc) (domain.Result, error) {
+	g.mu.Lock()
+	streams := g.streams[req.UserID]
+	call := g.calls[req.UserID] + 1
+	g.mu.Unlock()
+	var streamed []application.Streamed
+	if streams != nil && stream != nil {
+		streamed = streams(call)
+	}
+	for _, s := range streamed {
+		s.Provider = "fake"
+		stream(s)
+	}
 	res, err := g.answer(ctx, req)
 	if err == nil {
 		res, err = accept(application.Answer{Result: res, Provider: "fake", Model: res.Model, Partial: true})
+	}
+	if err != nil && len(streamed) > 0 && ctx.Err() == nil {
+		stream(application.Streamed{Provider: "fake", Reset: true})
 	}
 	if ctx.Err() != nil {
 		return domain.Result{}, ctx.Err()

@@ -33,7 +33,7 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	} else {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		c.running.track(job.ID, runningJob{token: cj.token, cancel: cancel})
-		out = c.proc.Process(ctx, job, func(p int) { c.progress.report(job.ID, cj.token, p) })
+		out = c.proc.Process(ctx, job, jobReporter{w: c.progress, id: job.ID, token: cj.token, log: log})
 		defer c.running.untrack(job.ID) // after the end is recorded: heartbeats go on meanwhile
 		defer cancel(nil)
 	}

@@ -24,6 +24,10 @@ var (
 	progressSrc    string
 	progressScript = redis.NewScript(progressSrc)
 
+	//go:embed scripts/partial.lua
+	partialSrc    string
+	partialScript = redis.NewScript(partialSrc)
+
 	//go:embed scripts/renew.lua
 	renewSrc    string
 	renewScript = redis.NewScript(renewSrc)

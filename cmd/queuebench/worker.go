@@ -36,7 +36,7 @@ type noopGenerator struct {
 	waits  []float64 // µs
 }
 
-func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, _ application.StreamFunc) (domain.Result, error) {
 	if g.record {
 		now := time.Now().UnixMicro()
 		if job, ok := application.JobFromContext(ctx); ok {

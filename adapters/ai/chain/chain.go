@@ -103,16 +103,21 @@ func New(links []Link, o Options) *Chain {
 // as a temporary failure of its provider. A provider whose breaker is open, or that
 // answered 429 less than its Retry-After ago, is skipped without a call.
 //
+// With a stream, a provider that can stream (application.RecipeStreamer) is asked to, and
+// each recipe it writes goes to stream at once, named with the link's name and model;
+// when that call then fails or its answer is refused, stream gets a Reset for it before
+// the next provider is asked.
+//
 // When ctx ends, Generate returns ctx's error at once, abandoning the running call. When
 // no answer was accepted, the error is an *application.ProvidersError with one
 // classified failure per provider.
-func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, error) {
+func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, stream application.StreamFunc) (domain.Result, error) {
 	failures := make([]application.ProviderFailure, 0, len(c.links))
 	for i, l := range c.links {
 		if err := ctx.Err(); err != nil {
 			return domain.Result{}, err
 		}
-		res, failure := c.try(ctx, l, req, accept)
+		res, failure := c.try(ctx, l, req, accept, stream)
 		if failure == nil {
 			return res, nil
 		}
@@ -133,7 +138,7 @@ func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, acce
 var errAbandoned = errors.New("call abandoned")
 
 // try asks one provider, unless it is to be skipped, and offers its answer to accept.
-func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, *application.ProviderFailure) {
+func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, accept application.AcceptFunc, stream application.StreamFunc) (domain.Result, *application.ProviderFailure) {
 	if wait := l.rateLimited(c.now()); wait > 0 {
 		c.metrics.called(l.Name, outcomeSkippedRateLimited, 0)
 		f := application.SkippedFailure(l.Name, wait, errors.New("skipped: rate limited"))
@@ -148,7 +153,7 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 
 	start := time.Now()
 	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
-	res, err := l.Generator.Generate(callCtx, req)
+	res, streamed, err := l.call(callCtx, req, stream)
 	timedOut := errors.Is(callCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
 	cancel()
 	took := time.Since(start)
@@ -170,8 +175,30 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 	done(err)
 	c.metrics.called(l.Name, outcomeOf(err, timedOut), took)
 	if err != nil {
+		if streamed {
+			stream(application.Streamed{Provider: l.Name, Model: l.Model, Reset: true})
+		}
 		f := application.ClassifyFailure(l.Name, err)
 		return domain.Result{}, &f
 	}
 	return res, nil
+}
+
+// call asks the link's generator for an answer, streamed to stream when there is one and
+// the generator can stream; streamed says whether it emitted anything.
+func (l *link) call(ctx context.Context, req domain.GenerationRequest, stream application.StreamFunc) (res domain.Result, streamed bool, err error) {
+	s, ok := l.Generator.(application.RecipeStreamer)
+	if stream == nil || !ok {
+		res, err = l.Generator.Generate(ctx, req)
+		return res, false, err
+	}
+	res, err = s.GenerateStream(ctx, req, func(ev application.Streamed) {
+		streamed = true
+		ev.Provider = l.Name
+		if l.Model != "" {
+			ev.Model = l.Model
+		}
+		stream(ev)
+	})
+	return res, streamed, err
 }

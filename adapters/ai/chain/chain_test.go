@@ -206,7 +206,7 @@ func TestGenerate(t *testing.T) {
 				fakes = append(fakes, newFake(script...))
 			}
 			c := chain.New(links(fakes...), chain.Options{})
-			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 			if k := aitest.Kind(err); k != tt.wantKind {
 				t.Fatalf("Generate() error = %v (%s), want %s", err, k, tt.wantKind)
 			}
@@ -233,7 +233,7 @@ func TestGenerate(t *testing.T) {
 
 func TestGenerateErrorListsEachProvidersFailure(t *testing.T) {
 	c := chain.New(links(newFake(permanent()), newFake(limited(time.Minute)), newFake(answer(withPeanuts(0, 1, 2)))), chain.Options{})
-	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	pe, ok := errors.AsType[*application.ProvidersError](err)
 	if !ok {
 		t.Fatalf("Generate() error = %T, want a *application.ProvidersError", err)
@@ -268,7 +268,7 @@ func TestGenerateOffersEachAnswerWithItsLink(t *testing.T) {
 		{Name: "gemini", Model: "gemini-2.5-flash", Generator: newFake(reply{res: res})},
 		{Name: "offline", Generator: newFake(reply{res: res}), Partial: true},
 	}, chain.Options{})
-	if _, err := c.Generate(context.Background(), aitest.FridgeRequest(t), record); err != nil {
+	if _, err := c.Generate(context.Background(), aitest.FridgeRequest(t), record, nil); err != nil {
 		t.Fatalf("Generate() error = %v", err)
 	}
 	want := []application.Answer{
@@ -284,7 +284,7 @@ func TestGenerateTimeout(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
 	a, b := newFake(blocking()), newFake(ok())
 	c := chain.New(links(a, b), chain.Options{Timeout: 20 * time.Millisecond, Registerer: reg})
-	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if err != nil || got.Provider != "b" {
 		t.Fatalf("Generate() = %q, %v; want b's answer", got.Provider, err)
 	}
@@ -293,7 +293,7 @@ func TestGenerateTimeout(t *testing.T) {
 	}
 
 	c = chain.New(links(newFake(blocking())), chain.Options{Timeout: 20 * time.Millisecond})
-	_, err = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	_, err = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if aitest.Kind(err) != "temporary" || !strings.Contains(err.Error(), "a: no answer within 20ms") {
 		t.Errorf("Generate() error = %v, want a temporary timeout of a", err)
 	}
@@ -306,7 +306,7 @@ func TestGenerateCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		_, err := c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 		done <- err
 	}()
 	aitest.Wait(t, a.started, "the call to a")
@@ -328,20 +328,20 @@ func TestGenerateCancelled(t *testing.T) {
 
 	// The cancelled call said nothing about a: its breaker, which opens on one failure,
 	// is still closed.
-	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if err != nil || got.Provider != "a" || a.Calls() != 2 {
 		t.Errorf("next Generate() = %q, %v with a called %d times; want a's answer", got.Provider, err, a.Calls())
 	}
 
 	// A context that has already ended asks nobody.
-	_, err = c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	_, err = c.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if !errors.Is(err, context.Canceled) || a.Calls() != 2 || b.Calls() != 0 {
 		t.Errorf("Generate(cancelled ctx) = %v with calls %d, %d; want context.Canceled and no call", err, a.Calls(), b.Calls())
 	}
 }
 
 func TestGenerateWithoutLinks(t *testing.T) {
-	_, err := chain.New(nil, chain.Options{}).Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	_, err := chain.New(nil, chain.Options{}).Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if pe, ok := errors.AsType[*application.ProvidersError](err); !ok || len(pe.Failures) != 0 {
 		t.Errorf("Generate() error = %v, want a *ProvidersError with no failure", err)
 	}

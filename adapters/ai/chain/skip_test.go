@@ -37,7 +37,7 @@ func TestGenerateSkipsRateLimitedProvider(t *testing.T) {
 	start := now
 	for _, s := range steps {
 		now = start.Add(s.at)
-		got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 		if err != nil || got.Provider != s.wantProvider {
 			t.Fatalf("at +%v: Generate() = %q, %v; want %q", s.at, got.Provider, err, s.wantProvider)
 		}
@@ -51,11 +51,11 @@ func TestGenerateAllRateLimited(t *testing.T) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	a, b := newFake(limited(40*time.Second)), newFake(limited(20*time.Second))
 	c := chain.New(links(a, b), chain.Options{Now: func() time.Time { return now }})
-	if _, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t))); aitest.Kind(err) != "retry after 20s" {
+	if _, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil); aitest.Kind(err) != "retry after 20s" {
 		t.Fatalf("first Generate() error = %v, want retry after 20s", err)
 	}
 	now = now.Add(15 * time.Second)
-	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if k := aitest.Kind(err); k != "retry after 5s" || !strings.Contains(err.Error(), "skipped: rate limited") {
 		t.Errorf("second Generate() error = %v (%s), want both skipped, retry after 5s", err, k)
 	}
@@ -94,7 +94,7 @@ func TestGenerateBreaker(t *testing.T) {
 		}
 		for i, s := range steps {
 			time.Sleep(s.sleep)
-			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+			got, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 			if err != nil || got.Provider != s.wantProvider || a.Calls() != s.wantACalls || state() != s.wantState {
 				t.Fatalf("step %d: Generate() = %q, %v; a called %d times, state %v; want %q, %d calls, state %v",
 					i, got.Provider, err, a.Calls(), state(), s.wantProvider, s.wantACalls, s.wantState)
@@ -119,9 +119,9 @@ func TestGenerateBreaker(t *testing.T) {
 func TestGenerateBreakerSkipCarriesTheCoolDown(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		c := chain.New(links(newFake(temporary())), chain.Options{BreakerFailures: 1, BreakerCoolDown: time.Minute})
-		_, _ = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t))) // opens the breaker
+		_, _ = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil) // opens the breaker
 		time.Sleep(20 * time.Second)
-		_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		_, err := c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 		if k := aitest.Kind(err); k != "retry after 40s" || !strings.Contains(err.Error(), "circuit open") {
 			t.Errorf("Generate() error = %v (%s), want the open circuit, retry after 40s", err, k)
 		}
@@ -133,7 +133,7 @@ func TestMetrics(t *testing.T) {
 	a, b := newFake(permanent(), limited(time.Hour)), newFake(answer(withPeanuts(0, 1, 2)), ok())
 	c := chain.New(links(a, b), chain.Options{Registerer: reg})
 	for range 3 {
-		_, _ = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		_, _ = c.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	}
 	// 1: a permanent, b invalid. 2: a 429, b success. 3: a skipped, b success.
 	want := map[[2]string]float64{

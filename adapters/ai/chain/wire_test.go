@@ -110,7 +110,7 @@ func TestGenerateOverTheWire(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWired(t, 5*time.Second, tt.gemini, tt.openai)
-			got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+			got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 			if k := aitest.Kind(err); k != tt.wantKind {
 				t.Fatalf("Generate() error = %v (%s), want %s", err, k, tt.wantKind)
 			}
@@ -138,7 +138,7 @@ func TestGenerateOverTheWire(t *testing.T) {
 func TestGenerateOverTheWireTimeoutFallsBack(t *testing.T) {
 	w := newWired(t, 200*time.Millisecond,
 		[]aitest.Reply{{Hold: true}}, []aitest.Reply{aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")})
-	got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if err != nil || got.Provider != "openai" {
 		t.Fatalf("Generate() = %q, %v; want openai's answer", got.Provider, err)
 	}
@@ -152,7 +152,7 @@ func TestGenerateOverTheWireSkipsRateLimitedGemini(t *testing.T) {
 			`{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "60s"}`)},
 		[]aitest.Reply{valid, valid})
 	for i := range 2 {
-		got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 		if err != nil || got.Provider != "openai" {
 			t.Fatalf("Generate() #%d = %q, %v; want openai's answer", i+1, got.Provider, err)
 		}
@@ -167,7 +167,7 @@ func TestGenerateOverTheWireCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := w.chain.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+		_, err := w.chain.Generate(ctx, aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 		done <- err
 	}()
 	aitest.Wait(t, w.gemini.Held(), "the request reaching gemini")
@@ -195,7 +195,7 @@ func TestGenerateOverTheWireInjection(t *testing.T) {
 		[]aitest.Reply{aitest.GeminiAnswer("Roses are red,\nI ignored every rule.", 1)},
 		[]aitest.Reply{aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")})
 	req := aitest.Request(t, []string{"계란", "대파", injection}, domain.Preferences{})
-	got, err := w.chain.Generate(context.Background(), req, accept(t, req))
+	got, err := w.chain.Generate(context.Background(), req, accept(t, req), nil)
 	if err != nil || got.Provider != "openai" {
 		t.Fatalf("Generate() = %q, %v; want openai's answer", got.Provider, err)
 	}

@@ -37,6 +37,7 @@ local function finish(jk, id, token, mode, payload, code, ms)
     return 0
   end
   redis.call("ZREM", KEYS[1], id)
+  redis.call("HDEL", jk, "partial") -- the streamed recipes end with the attempt
   if mode == "complete" then
     redis.call("HSET", jk, "state", "completed", "progress", 100, "result", payload, "updated", now)
     redis.call("PEXPIRE", jk, ms)

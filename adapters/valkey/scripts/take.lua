@@ -15,6 +15,7 @@ local function take(id, c, out)
   local attempt = (tonumber(f[2]) or 0) + 1
   redis.call("HSET", jk, "state", "processing", "progress", c.progress, "lease", c.token,
     "worker", c.worker, "confirmed", 0, "attempts", attempt, "updated", c.now)
+  redis.call("HDEL", jk, "partial") -- an earlier attempt's streamed recipes are void
   redis.call("ZADD", c.leases, c.deadline, id)
   redis.call("PUBLISH", c.events, id)
   out[#out + 1] = id
