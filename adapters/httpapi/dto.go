@@ -102,6 +102,8 @@ type statusResponse struct {
 	Attempts  int             `json:"attempts"`
 	CreatedAt time.Time       `json:"createdAt"`
 	UpdatedAt time.Time       `json:"updatedAt"`
+	// Result is the result once completed, and the recipes streamed so far while
+	// processing.
 	Result    *resultResponse `json:"result,omitempty"`
 	Error     string          `json:"error,omitempty"`
 	ErrorCode string          `json:"errorCode,omitempty" enums:"providers_unavailable,providers_rejected,content_blocked,invalid_answer,worker_lost,internal"`
@@ -119,8 +121,12 @@ func toStatusResponse(st domain.JobStatus) statusResponse {
 		Error:     st.Error(),
 		ErrorCode: string(st.Status.Failure()),
 	}
-	if st.Result != nil && st.Status.State() == domain.StateCompleted { // the contract: only when completed
+	switch { // the contract: the result when completed, the recipes so far while streaming
+	case st.Result != nil && st.Status.State() == domain.StateCompleted:
 		r := toResultResponse(*st.Result)
+		out.Result = &r
+	case st.Partial != nil && len(st.Partial.Recipes) > 0 && st.Status.State() == domain.StateProcessing:
+		r := toResultResponse(st.Partial.Result())
 		out.Result = &r
 	}
 	return out

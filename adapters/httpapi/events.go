@@ -16,7 +16,7 @@ import (
 
 // streamEvents godoc
 // @Summary     Follow a generation live (Server-Sent Events)
-// @Description The current status first (event `status`), each change as it happens, then exactly one terminal event (`completed`, `failed` or `cancelled`, data = the status object) after which the server closes the stream. A client that connects after the job ended gets the terminal event at once. The event `recipe` is reserved for recipes streamed as soon as a model has written them. Comment lines (`: heartbeat`) every 15 s keep idle proxies from closing the stream.
+// @Description The current status first (event `status`), each change as it happens, then exactly one terminal event (`completed`, `failed` or `cancelled`, data = the status object) after which the server closes the stream. A client that connects after the job ended gets the terminal event at once. While a provider streams its answer, each recipe that passed the checks comes as an event `recipe` as soon as it is written, data `{"kind": "existing|additional", "index": 0, "recipe": {…}}`; `{"kind": "reset"}` says the recipes sent so far are void (their provider failed and another takes over, or the attempt is retried). The completed result is authoritative. Comment lines (`: heartbeat`) every 15 s keep idle proxies from closing the stream.
 // @Tags        recipes
 // @Produce     text/event-stream
 // @Param       jobId path string true "Job id from the 202 answer"
@@ -61,7 +61,13 @@ func (w *eventWriter) event(ev application.Event) error {
 	if ev.Kind == application.EventHeartbeat {
 		buf.WriteString(": heartbeat\n\n")
 	} else {
-		data, err := json.Marshal(toStatusResponse(ev.Status))
+		var data []byte
+		var err error
+		if ev.Kind == application.EventRecipe {
+			data, err = json.Marshal(toRecipeEvent(ev))
+		} else {
+			data, err = json.Marshal(toStatusResponse(ev.Status))
+		}
 		if err != nil {
 			return err
 		}
