@@ -102,9 +102,7 @@ type statusResponse struct {
 	Attempts  int             `json:"attempts"`
 	CreatedAt time.Time       `json:"createdAt"`
 	UpdatedAt time.Time       `json:"updatedAt"`
-	// Result is the result once completed, and the recipes streamed so far while
-	// processing.
-	Result    *resultResponse `json:"result,omitempty"`
+	Result    *resultResponse `json:"result,omitempty"` // when completed; the recipes so far while streaming
 	Error     string          `json:"error,omitempty"`
 	ErrorCode string          `json:"errorCode,omitempty" enums:"providers_unavailable,providers_rejected,content_blocked,invalid_answer,worker_lost,internal"`
 }
