@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -112,13 +114,14 @@ func (o object) required(name, at string, p *problems) (json.RawMessage, bool) {
 }
 
 // get returns the value of the field name, matched case-insensitively as encoding/json
-// does. A null value counts as absent.
+// does: the exact name first, else the first of the other spellings in sorted order, so
+// that the answer does not depend on map order. A null value counts as absent.
 func (o object) get(name string) (json.RawMessage, bool) {
 	raw, ok := o[name]
 	if !ok {
-		for k, v := range o {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
 			if strings.EqualFold(k, name) {
-				raw, ok = v, true
+				raw, ok = o[k], true
 				break
 			}
 		}
