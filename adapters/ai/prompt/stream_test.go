@@ -108,12 +108,12 @@ func TestStreamParserEmitsEachRecipeAtItsClosingBrace(t *testing.T) {
 
 func TestStreamParserIgnoresWhereTheChunksAreCut(t *testing.T) {
 	texts := map[string]string{
-		"plain":           hostile().JSON(),
-		"fenced":          "```json\n" + hostile().JSON() + "\n```",
-		"chatter":         "Sure {here} you go: " + hostile().JSON() + " Enjoy {your meal}!",
-		"wrapped":         `{"recipes": ` + hostile().JSON() + `}`,
+		"plain":            hostile().JSON(),
+		"fenced":           "```json\n" + hostile().JSON() + "\n```",
+		"chatter":          "Sure {here} you go: " + hostile().JSON() + " Enjoy {your meal}!",
+		"wrapped":          `{"recipes": ` + hostile().JSON() + `}`,
 		"wrapped and more": `{"recipes": ` + hostile().JSON() + `, "note": "x"}`,
-		"pretty":          prettyJSON(hostile()),
+		"pretty":           prettyJSON(hostile()),
 	}
 	for name, text := range texts {
 		t.Run(name, func(t *testing.T) {
