@@ -1,12 +1,14 @@
 package aitest
 
 import (
+	"cmp"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Reply is one scripted answer of a Server.
@@ -17,6 +19,18 @@ type Reply struct {
 	// Hold never answers: the handler reports the request on Held, then waits until
 	// the client abandons it, which it reports on Abandoned.
 	Hold bool
+
+	// Stream, when set, is the body written piece by piece instead of Body, each piece
+	// flushed at once and Pace after the one before, as a streaming API writes.
+	Stream      []string
+	Pace        time.Duration
+	ContentType string // replaces application/json
+	// HoldAfter, when > 0, holds a Stream reply open after that many pieces: the
+	// handler reports on Held and waits until the client goes away.
+	HoldAfter int
+	// BreakAfter, when > 0, cuts the connection after that many pieces of a Stream
+	// reply, without the rest of the body, as a server that died half-way.
+	BreakAfter int
 }
 
 // Received is what a Server got in one request.
@@ -105,10 +119,47 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range reply.Header {
 		w.Header().Set(k, v)
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", cmp.Or(reply.ContentType, "application/json"))
 	if reply.Status == 0 {
 		reply.Status = http.StatusOK
 	}
 	w.WriteHeader(reply.Status)
-	_, _ = io.WriteString(w, reply.Body)
+	if reply.Stream == nil {
+		_, _ = io.WriteString(w, reply.Body)
+		return
+	}
+	s.stream(w, r, reply)
+}
+
+// stream writes a Stream reply piece by piece.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, reply Reply) {
+	flusher, _ := w.(http.Flusher)
+	for i, piece := range reply.Stream {
+		if i > 0 && reply.Pace > 0 {
+			select {
+			case <-time.After(reply.Pace):
+			case <-r.Context().Done():
+				signal(s.abandoned)
+				return
+			}
+		}
+		if _, err := io.WriteString(w, piece); err != nil {
+			return
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		switch i + 1 {
+		case reply.HoldAfter:
+			signal(s.held)
+			select {
+			case <-r.Context().Done():
+				signal(s.abandoned)
+			case <-s.stop:
+			}
+			return
+		case reply.BreakAfter:
+			panic(http.ErrAbortHandler) // the server cuts the connection
+		}
+	}
 }

@@ -2,7 +2,9 @@ package chain_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -92,5 +94,27 @@ func TestGenerateWithoutAStreamAsksForTheWholeAnswer(t *testing.T) {
 	got, err := chain.New(ls, chain.Options{}).Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), nil)
 	if err != nil || got.Provider != "a" || a.streamed != 0 || a.Calls() != 1 {
 		t.Errorf("Generate(nil stream) = %q, %v with %d streamed calls of %d; want a's answer from one plain call", got.Provider, err, a.streamed, a.Calls())
+	}
+}
+
+// Over the wire: gemini streams two recipes and its connection breaks; openai streams the
+// whole answer. The stream hears gemini's recipes, their reset, then openai's.
+func TestGenerateStreamsOverTheWire(t *testing.T) {
+	valid := aitest.ValidAnswer().JSON()
+	tokens := aitest.Tokens(valid, 3)
+	broken := aitest.GeminiStream(tokens, 1).WithPace(time.Millisecond)
+	broken.BreakAfter = aitest.UpTo(tokens, valid, 2)
+	w := newWired(t, 5*time.Second, []aitest.Reply{broken}, []aitest.Reply{aitest.OpenAIStream(tokens, "stop").Rechunk(5)})
+	var h heard
+	got, err := w.chain.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)), h.stream)
+	if err != nil || got.Provider != "openai" {
+		t.Fatalf("Generate() = %q, %v; want openai's answer", got.Provider, err)
+	}
+	want := heard{"gemini/gemini-2.5-flash/계란말이", "gemini/gemini-2.5-flash/김치볶음밥", "gemini/gemini-2.5-flash/reset"}
+	for _, n := range aitest.StreamNames {
+		want = append(want, "openai/gpt-4o-mini/"+n[strings.Index(n, "/")+1:])
+	}
+	if diff := cmp.Diff(want, h); diff != "" {
+		t.Errorf("streamed (-want +got):\n%s", diff)
 	}
 }

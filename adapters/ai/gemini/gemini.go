@@ -110,13 +110,8 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 		defer cancel()
 	}
 	p := prompt.Build(req)
-	m := g.client.GenerativeModel(g.model)
-	m.SystemInstruction = &genai.Content{Parts: []genai.Part{genai.Text(p.System)}}
-	m.ResponseMIMEType = "application/json"
-	m.ResponseSchema = g.schema
-
 	start := g.now()
-	resp, err := m.GenerateContent(callCtx, genai.Text(p.User))
+	resp, err := g.generativeModel(p).GenerateContent(callCtx, genai.Text(p.User))
 	if err != nil {
 		return domain.Result{}, g.classify(ctx, err)
 	}
@@ -134,6 +129,16 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 	}
 	res.Model = g.model
 	return res, nil
+}
+
+// generativeModel is the model asked for p: its system instruction, in JSON mode with the
+// answer schema.
+func (g *Generator) generativeModel(p prompt.Prompt) *genai.GenerativeModel {
+	m := g.client.GenerativeModel(g.model)
+	m.SystemInstruction = &genai.Content{Parts: []genai.Part{genai.Text(p.System)}}
+	m.ResponseMIMEType = "application/json"
+	m.ResponseSchema = g.schema
+	return m
 }
 
 // Finish reasons newer than the SDK's enum that also mean the answer was blocked:

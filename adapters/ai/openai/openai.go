@@ -141,20 +141,26 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 // complete sends one chat completion request and returns the answer or the error with the
 // response's headers.
 func (g *Generator) complete(ctx context.Context, p prompt.Prompt, schema bool) (goopenai.ChatCompletionResponse, http.Header, error) {
+	rec := &response{}
+	resp, err := g.client.CreateChatCompletion(context.WithValue(ctx, responseKey{}, rec), g.request(p, schema))
+	return resp, rec.header(), err
+}
+
+// request is the chat completion request for p, asking for strict json_schema output or
+// for json_object.
+func (g *Generator) request(p prompt.Prompt, schema bool) goopenai.ChatCompletionRequest {
 	format := &goopenai.ChatCompletionResponseFormat{Type: goopenai.ChatCompletionResponseFormatTypeJSONObject}
 	if schema {
 		format = &goopenai.ChatCompletionResponseFormat{Type: goopenai.ChatCompletionResponseFormatTypeJSONSchema, JSONSchema: g.schema}
 	}
-	rec := &response{}
-	resp, err := g.client.CreateChatCompletion(context.WithValue(ctx, responseKey{}, rec), goopenai.ChatCompletionRequest{
+	return goopenai.ChatCompletionRequest{
 		Model: g.model,
 		Messages: []goopenai.ChatCompletionMessage{
 			{Role: goopenai.ChatMessageRoleSystem, Content: p.System},
 			{Role: goopenai.ChatMessageRoleUser, Content: p.User},
 		},
 		ResponseFormat: format,
-	})
-	return resp, rec.header(), err
+	}
 }
 
 // read turns a completion into recipes, or says why it cannot.
