@@ -34,6 +34,7 @@ type Config struct {
 	OpenAIModel   string        `env:"OPENAI_MODEL" envDefault:"gpt-4o-mini"`
 	OpenAIBaseURL string        `env:"OPENAI_BASE_URL"`
 	AITimeout     time.Duration `env:"AI_TIMEOUT" envDefault:"60s"`
+	Streaming     bool          `env:"STREAMING" envDefault:"true"` // stream answers, publish each recipe as it is written
 
 	WorkerConcurrency   int           `env:"WORKER_CONCURRENCY" envDefault:"10"`
 	JobAttempts         int           `env:"JOB_ATTEMPTS" envDefault:"3"`

@@ -28,6 +28,7 @@ func defaults() config.Config {
 		GeminiModel:       "gemini-2.5-flash",
 		OpenAIModel:       "gpt-4o-mini",
 		AITimeout:         60 * time.Second,
+		Streaming:         true,
 		WorkerConcurrency: 10,
 		JobAttempts:       3,
 		JobBackoff:        2 * time.Second,
@@ -63,7 +64,7 @@ func TestLoadReadsTheContractVariables(t *testing.T) {
 		"JOB_ATTEMPTS", "JOB_BACKOFF", "JOB_LEASE", "LOG_FORMAT", "LOG_LEVEL",
 		"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OTEL_ENABLED",
 		"QUEUE_MAX_LENGTH", "QUEUE_NAME", "RATE_LIMIT_GENERATE", "RATE_LIMIT_STATUS",
-		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
+		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "STREAMING", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
 		"VALKEY_SENTINEL_MASTER", "VALKEY_URL", "WORKER_CONCURRENCY", "WORKER_HTTP_ADDR",
 	}
 	slices.Sort(want)
@@ -90,6 +91,7 @@ func TestLoadValues(t *testing.T) {
 		"OPENAI_MODEL":           "gpt-x",
 		"OPENAI_BASE_URL":        "http://127.0.0.1:1/v1",
 		"AI_TIMEOUT":             "5s",
+		"STREAMING":              "false",
 		"WORKER_CONCURRENCY":     "3",
 		"JOB_ATTEMPTS":           "5",
 		"JOB_BACKOFF":            "100ms",

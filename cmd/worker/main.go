@@ -53,7 +53,9 @@ func baseOptions(cfg config.Config) []fx.Option {
 		fx.Provide(
 			func(providers application.ProviderChain, cfg config.Config, log *zap.Logger) *application.Processor {
 				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
-				return application.NewProcessor(providers, policy, log.Named("processor"), nil)
+				p := application.NewProcessor(providers, policy, log.Named("processor"), nil)
+				p.StreamRecipes(cfg.Streaming)
+				return p
 			},
 		),
 	}
