@@ -72,7 +72,9 @@ func NewStreams(status StatusStore, feed ChangeFeed, heartbeat time.Duration) *S
 // ctx ends or send fails. The first event is the current status, so a client that
 // connects late is never behind; a job that has already ended gets its terminal event at
 // once. Each status is followed by a recipe event for each streamed recipe the stream
-// has not sent yet, preceded by a reset when the recipes it sent are void. An unknown
+// has not sent yet, preceded by a reset when the recipes it sent are void; the terminal
+// event is preceded by a reset unless the job completed with every recipe sent in its
+// place in the result. An unknown
 // job gives domain.ErrNotFound before anything is sent. At every heartbeat the job is
 // read again, so a change whose announcement was lost still arrives, and a store that is
 // briefly away only delays the next event.
@@ -113,6 +115,9 @@ func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) 
 			return fmt.Errorf("follow job %s: %w", id, err)
 		}
 		if kind, ok := terminalEvents[next.Status.State()]; ok {
+			if err := recipes.settle(next, send); err != nil {
+				return err
+			}
 			return send(Event{Kind: kind, Status: next})
 		}
 		if changed(st, next) {

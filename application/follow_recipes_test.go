@@ -116,7 +116,8 @@ func TestFollowSendsEachStreamedRecipeOnce(t *testing.T) {
 	})
 	expect(t, events, "status:7", "recipe:additional/0/오므라이스")
 
-	j.set(func(st *domain.JobStatus) { st.Status, st.Partial = domain.Completed(), nil })
+	done := partialOf("r1", "계란밥", "계란찜", "볶음밥", "오므라이스", "김치전").Result()
+	j.set(func(st *domain.JobStatus) { st.Status, st.Partial, st.Result = domain.Completed(), nil, &done })
 	expect(t, events, "completed")
 }
 
@@ -149,4 +150,28 @@ func TestFollowOfAJobWithoutStreamedRecipesSendsNoRecipeEvent(t *testing.T) {
 	expect(t, events, "status:8")
 	j.set(func(st *domain.JobStatus) { st.Status = domain.Completed() })
 	expect(t, events, "completed")
+}
+
+func TestFollowSettlesTheRecipesSentBeforeTheEnd(t *testing.T) {
+	same := partialOf("r1", "계란밥", "계란찜").Result()
+	other := partialOf("r9", "김치전").Result()
+	tests := []struct {
+		name string
+		end  func(*domain.JobStatus)
+		want []string
+	}{
+		{name: "completed with the recipes sent", end: func(st *domain.JobStatus) { st.Status, st.Result = domain.Completed(), &same }, want: []string{"completed"}},
+		{name: "completed by a fallback", end: func(st *domain.JobStatus) { st.Status, st.Result = domain.Completed(), &other }, want: []string{"reset", "completed"}},
+		{name: "failed", end: func(st *domain.JobStatus) { st.Status = domain.Failed(domain.FailureProvidersUnavailable) }, want: []string{"reset", "failed"}},
+		{name: "cancelled", end: func(st *domain.JobStatus) { st.Status = domain.Cancelled() }, want: []string{"reset", "cancelled"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(50), Partial: partialOf("r1", "계란밥", "계란찜")})
+			events := follow(t, j)
+			expect(t, events, "status:5", "recipe:existing/0/계란밥", "recipe:existing/1/계란찜")
+			j.set(func(st *domain.JobStatus) { tt.end(st); st.Partial = nil })
+			expect(t, events, tt.want...)
+		})
+	}
 }

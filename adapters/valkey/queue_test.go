@@ -196,7 +196,8 @@ type skipped time.Duration
 func (s skipped) Error() string { return fmt.Sprintf("skipped for %s", time.Duration(s)) }
 
 // Generate answers as a one-provider chain named "fake" would, streaming first when the
-// user's calls stream and it is given a stream, and voiding what it streamed when it fails.
+// user's calls stream and it is given a stream (its answer is then what it streamed), and
+// voiding what it streamed when it fails.
 func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, stream application.StreamFunc) (domain.Result, error) {
 	g.mu.Lock()
 	streams := g.streams[req.UserID]
@@ -211,6 +212,16 @@ func (g *fakeGenerator) Generate(ctx context.Context, req domain.GenerationReque
 		stream(s)
 	}
 	res, err := g.answer(ctx, req)
+	if err == nil && len(streamed) > 0 { // the answer is what was streamed
+		res.ExistingIngredientsRecipes = nil
+		for _, s := range streamed {
+			if s.Kind == domain.KindExisting {
+				res.ExistingIngredientsRecipes = append(res.ExistingIngredientsRecipes, s.Recipe)
+			} else {
+				res.AdditionalIngredientsRecipes = append(res.AdditionalIngredientsRecipes, s.Recipe)
+			}
+		}
+	}
 	if err == nil {
 		res, err = accept(application.Answer{Result: res, Provider: "fake", Model: res.Model, Partial: true})
 	}
