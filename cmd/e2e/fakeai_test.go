@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +25,12 @@ type fakeOpenAI struct {
 	held      chan string   // a marker whose call is being held
 	abandoned chan string   // a marker whose held call the client abandoned
 	delay     time.Duration // before every answer
+	// A streamed answer (the worker asks for one unless STREAMING=false) comes in
+	// deltas of four characters, pace apart; with breakAfter > 0, each marker's first
+	// stream stalls after that many recipes and breaks off, as a server that died
+	// half-way.
+	pace       time.Duration
+	breakAfter int
 }
 
 var markerPattern = regexp.MustCompile(`marker-\d+`)
@@ -47,6 +54,7 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	f.calls[marker]++
 	hold := f.holdFirst && f.calls[marker] == 1
 	delay := f.delay
+	cut := f.breakAfter > 0 && f.calls[marker] == 1
 	f.mu.Unlock()
 	if hold {
 		f.held <- marker
@@ -59,9 +67,44 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	case <-r.Context().Done():
 		return
 	}
+	if bytes.Contains(body, []byte(`"stream":true`)) {
+		f.stream(w, r, cut)
+		return
+	}
 	reply := aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, reply.Body)
+}
+
+// stream writes the answer as OpenAI streams it, or its first recipes only, then cuts
+// the connection.
+func (f *fakeOpenAI) stream(w http.ResponseWriter, r *http.Request, cut bool) {
+	answer := aitest.ValidAnswer().JSON()
+	tokens := aitest.Tokens(answer, 4)
+	frames := aitest.OpenAIStream(tokens, "stop").Stream
+	if cut {
+		frames = frames[:aitest.UpTo(tokens, answer, f.breakAfter)+1] // after the role frame
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	flusher := w.(http.Flusher)
+	for i, frame := range frames {
+		if i > 0 && f.pace > 0 {
+			select {
+			case <-time.After(f.pace):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		_, _ = io.WriteString(w, frame)
+		flusher.Flush()
+	}
+	if cut { // stall a moment, then die
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		panic(http.ErrAbortHandler)
+	}
 }
 
 func (f *fakeOpenAI) callCount(marker string) int {

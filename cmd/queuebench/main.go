@@ -1,7 +1,8 @@
 // Command queuebench measures the job queue through the service's real enqueue path and
 // a real worker process, and prints one JSON line per measurement (schema
 // peers-queue-bench/v1) on stdout; progress goes to stderr. It also measures the offline
-// recipe engine. Settings come from PEERS_* variables; see README.md.
+// recipe engine, and how soon streamed recipes reach a client (stream.go). Settings come
+// from PEERS_* variables; see README.md.
 package main
 
 import (
@@ -26,7 +27,7 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency or engine alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, stream or engine alone; all when empty
 }
 
 // measures reports whether the run includes the named phase.
@@ -125,6 +126,11 @@ func run() error {
 		r.line("latency_p50", "ms", "lower", p50, lat)
 		r.line("latency_p95", "ms", "lower", p95, lat)
 		r.line("latency_p99", "ms", "lower", p99, lat)
+	}
+	if s.measures("stream") {
+		if err := benchStream(ctx, rdb, r); err != nil {
+			return fmt.Errorf("stream: %w", err)
+		}
 	}
 	if !s.measures("engine") {
 		return nil
