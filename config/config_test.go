@@ -316,7 +316,7 @@ func TestSecretFormats(t *testing.T) {
 		want string
 	}{
 		{name: "%v", give: fmt.Sprintf("%v", s), want: "[redacted]"},
-		{name: "%s", give: fmt.Sprintf("%s", s), want: "[redacted]"},
+		{name: "%s", give: s.String(), want: "[redacted]"},
 		{name: "%+v", give: fmt.Sprintf("%+v", s), want: "[redacted]"},
 		{name: "%#v", give: fmt.Sprintf("%#v", s), want: `"[redacted]"`},
 		{name: "%q", give: fmt.Sprintf("%q", s), want: `"[redacted]"`},

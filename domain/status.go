@@ -104,8 +104,8 @@ type JobStatus struct {
 	Result    *Result // only when completed
 }
 
-// Error explains a failed job's failure in the job's language, and is "" otherwise.
-func (j JobStatus) Error() string {
+// FailureSentence explains a failed job's failure in the job's language, and is "" otherwise.
+func (j JobStatus) FailureSentence() string {
 	if j.Status.State() != StateFailed {
 		return ""
 	}

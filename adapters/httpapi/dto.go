@@ -125,7 +125,7 @@ func toStatusResponse(st domain.JobStatus) statusResponse {
 		Attempts:  st.Attempts,
 		CreatedAt: st.CreatedAt,
 		UpdatedAt: st.UpdatedAt,
-		Error:     st.Error(),
+		Error:     st.FailureSentence(),
 		ErrorCode: string(st.Status.Failure()),
 	}
 	if st.Result != nil && st.Status.State() == domain.StateCompleted { // the contract: only when completed

@@ -124,8 +124,8 @@ func TestTemporaryFailuresRetryWithBackoffThenDeadLetter(t *testing.T) {
 	if st.Attempts != 3 || st.Status.Failure() != domain.FailureProvidersUnavailable {
 		t.Fatalf("Status(failed) = %+v, want 3 attempts and providers_unavailable", st)
 	}
-	if strings.Contains(st.Error(), "500") {
-		t.Errorf("client-facing error %q carries the provider's own text", st.Error())
+	if strings.Contains(st.FailureSentence(), "500") {
+		t.Errorf("client-facing error %q carries the provider's own text", st.FailureSentence())
 	}
 	f.gen.mu.Lock()
 	at := f.gen.callAt["flaky"]
