@@ -33,8 +33,9 @@ test: deps lint ## Lint, then run every test, including the ones against real se
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
 .PHONY: bench
-bench: deps ## Print benchmark figures as JSON lines (queue and offline engine)
+bench: deps ## Print benchmark figures as JSON lines (queue, offline engine and its answers' quality)
 	$(GO) run ./cmd/queuebench
+	$(GO) run ./cmd/quality
 
 # golangci-lint, pinned; built from the module proxy into .tools on first use.
 GOLANGCI_VERSION := v2.15.0
