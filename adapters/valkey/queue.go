@@ -50,7 +50,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 		return "", err
 	}
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
-		lang: string(job.Request.Preferences.Language), idem: idem}
+		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem}
 	if err := q.enqueuer.enqueue(c); err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 // Status reads a job's status and, once completed, its result.
 func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
-		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "partial").Result()
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "owner", "partial").Result()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
@@ -149,6 +149,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	attempts, _ := strconv.Atoi(field(2))
 	js := domain.JobStatus{
 		ID:        id,
+		Owner:     field(8),
 		Status:    status,
 		Attempts:  attempts,
 		Language:  domain.Language(field(3)),
@@ -163,8 +164,8 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 			return domain.JobStatus{}, err
 		}
 	}
-	if status.State() == domain.StateProcessing && len(vals) > 8 && field(8) != "" {
-		js.Partial = decodePartial(field(8))
+	if status.State() == domain.StateProcessing && len(vals) > 9 && field(9) != "" {
+		js.Partial = decodePartial(field(9))
 	}
 	return js, nil
 }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -165,5 +164,3 @@ func gitCommit() string {
 	}
 	return strings.TrimSpace(string(out))
 }
-
-func goVersion() string { return runtime.Version() }
