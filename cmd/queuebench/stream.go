@@ -220,7 +220,7 @@ func buildWorker() (string, func(), error) {
 	progressf("building the worker")
 	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/worker").CombinedOutput(); err != nil {
 		cleanup()
-		return "", nil, fmt.Errorf("go build ./cmd/worker (run from the repository's root): %v\n%s", err, out)
+		return "", nil, fmt.Errorf("go build ./cmd/worker (run from the repository's root): %w\n%s", err, out)
 	}
 	return bin, cleanup, nil
 }

@@ -269,10 +269,10 @@ func isHex(b byte) bool   { return isDigit(b) || 'a' <= b && b <= 'f' || 'A' <= 
 func (c *candidate) begin(b byte, at int) stepResult {
 	f := &frame{}
 	parent := c.stack[len(c.stack)-1]
-	switch {
-	case parent.role == roleAnswer || parent.role == roleWrapper:
+	switch parent.role {
+	case roleAnswer, roleWrapper:
 		c.value(parent, f, b)
-	case parent.role == roleList:
+	case roleList:
 		c.element(parent, f, b, at)
 	}
 	switch {
