@@ -74,10 +74,9 @@ func NewStreams(status StatusStore, feed ChangeFeed, heartbeat time.Duration) *S
 // once. Each status is followed by a recipe event for each streamed recipe the stream
 // has not sent yet, preceded by a reset when the recipes it sent are void; the terminal
 // event is preceded by a reset unless the job completed with every recipe sent in its
-// place in the result. An unknown
-// job gives domain.ErrNotFound before anything is sent. At every heartbeat the job is
-// read again, so a change whose announcement was lost still arrives, and a store that is
-// briefly away only delays the next event.
+// place in the result. An unknown job gives domain.ErrNotFound before anything is sent.
+// At every heartbeat the job is read again, so a change whose announcement was lost
+// still arrives, and a store that is briefly away only delays the next event.
 func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) error) error {
 	changes, stop := s.feed.Watch(id) // before the first read: no change slips in between
 	defer stop()
