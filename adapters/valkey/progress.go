@@ -10,9 +10,10 @@ import (
 	"github.com/naengbu/recipe-ai/domain"
 )
 
-// progressWriter writes progress reports in the background. It gathers them for a short
-// interval, keeps the highest report of each job, drops the jobs that ended meanwhile
-// (their end already says more) and writes the rest in one pipeline. Progress is
+// progressWriter writes progress reports and partial results in the background. It
+// gathers them for a short interval (a partial result ends the interval at once), keeps
+// the highest progress and the latest partial result of each job, drops the jobs that
+// ended meanwhile (their end already says more) and writes the rest in one pipeline. Progress is
 // advisory: when Valkey is slow or away reports are dropped rather than holding up a
 // job, and the script ignores late or backward ones.
 type progressWriter struct {
@@ -58,7 +59,10 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 			return
 		case u := <-w.updates:
 			gathered[u.id] = merge(gathered[u.id], u)
-			if flush == nil {
+			switch {
+			case u.partial != "": // a streamed recipe is news: write it at once
+				flush = time.After(0)
+			case flush == nil:
 				flush = time.After(w.interval)
 			}
 		case <-flush:
