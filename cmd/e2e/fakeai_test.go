@@ -68,7 +68,7 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if bytes.Contains(body, []byte(`"stream":true`)) {
-		f.stream(w, r, cut)
+		f.stream(w, r, marker, cut)
 		return
 	}
 	reply := aitest.OpenAICompletion(aitest.ValidAnswer().JSON(), "stop")
@@ -77,8 +77,8 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // stream writes the answer as OpenAI streams it, or its first recipes only, then cuts
-// the connection.
-func (f *fakeOpenAI) stream(w http.ResponseWriter, r *http.Request, cut bool) {
+// the connection. A stream the client abandons is reported on abandoned.
+func (f *fakeOpenAI) stream(w http.ResponseWriter, r *http.Request, marker string, cut bool) {
 	answer := aitest.ValidAnswer().JSON()
 	tokens := aitest.Tokens(answer, 4)
 	frames := aitest.OpenAIStream(tokens, "stop").Stream
@@ -92,6 +92,7 @@ func (f *fakeOpenAI) stream(w http.ResponseWriter, r *http.Request, cut bool) {
 			select {
 			case <-time.After(f.pace):
 			case <-r.Context().Done():
+				f.abandoned <- marker
 				return
 			}
 		}

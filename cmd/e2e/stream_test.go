@@ -174,3 +174,36 @@ func TestStreamingOffSendsNoRecipeEvents(t *testing.T) {
 		t.Errorf("events with STREAMING=false: recipes %q, last %q; want none, then completed", got, all[len(all)-1].Name)
 	}
 }
+
+func TestCancelStopsAStreamWithinASecond(t *testing.T) {
+	srv := valkeytest.Shared(t)
+	ai := newFakeOpenAI(t)
+	ai.pace = 20 * time.Millisecond // about 8 s for the whole answer
+	env := baseEnv(t, srv, ai.env())
+	api := start(t, "api", env)
+	start(t, "worker", env)
+	job := submit(t, api, markedRequest(43))
+	events := follow(t, api, job.JobID)
+	for ev := range events {
+		if ev.Name == "recipe" {
+			break
+		}
+	}
+	resp := call(t, http.MethodDelete, api.url("/v1/recipe/status/"+job.JobID), "", nil, nil)
+	asked := time.Now()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE = %d, want 200", resp.StatusCode)
+	}
+	select {
+	case <-ai.abandoned:
+		if took := time.Since(asked); took > time.Second {
+			t.Errorf("stream abandoned %v after the cancel, want within 1s", took)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the provider's stream was never abandoned")
+	}
+	rest := collect(t, events, 5*time.Second)
+	if got := recipeEvents(t, rest); len(rest) == 0 || rest[len(rest)-1].Name != "cancelled" || len(got) == 0 || got[len(got)-1] != "reset" {
+		t.Errorf("events after the cancel: recipes %q, last %+v; want a reset, then cancelled", got, rest)
+	}
+}
