@@ -233,7 +233,9 @@ func TestDeadLettersRetryAll(t *testing.T) {
 }
 
 // fakeWriter records the reports written to it.
-type fakeWriter struct{ reports chan application.ProviderReport }
+type fakeWriter struct {
+	reports chan application.ProviderReport
+}
 
 func (w *fakeWriter) WriteProviderReport(_ context.Context, r application.ProviderReport) error {
 	w.reports <- r
