@@ -158,7 +158,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	if field(5) == "" { // never changed since it was enqueued
 		js.UpdatedAt = js.CreatedAt
 	}
-	if status.State() == domain.StateCompleted {
+	if status.State() == domain.StateCompleted && len(vals) > 7 { // lists read no result
 		if js.Result, err = decodeResult(field(7)); err != nil {
 			return domain.JobStatus{}, err
 		}
