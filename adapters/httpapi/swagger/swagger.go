@@ -4,6 +4,8 @@
 package swagger
 
 import (
+	"net/http"
+
 	"github.com/gin-gonic/gin"
 	swaggerFiles "github.com/swaggo/files"
 	ginSwagger "github.com/swaggo/gin-swagger"
@@ -11,7 +13,15 @@ import (
 	_ "github.com/naengbu/recipe-ai/adapters/httpapi/docs" // registers the generated document
 )
 
-// Register serves the Swagger UI at /docs/index.html and the document at /docs/doc.json.
+// Register serves the Swagger UI at /docs/index.html and the document at /docs/doc.json;
+// /docs and /docs/ lead to the UI.
 func Register(r *gin.Engine) {
-	r.GET("/docs/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+	ui := ginSwagger.WrapHandler(swaggerFiles.Handler)
+	r.GET("/docs/*any", func(c *gin.Context) {
+		if c.Param("any") == "/" {
+			c.Redirect(http.StatusFound, "/docs/index.html")
+			return
+		}
+		ui(c)
+	})
 }
