@@ -87,7 +87,8 @@
         el("td", { textContent: j.progress + "%" }),
         el("td", { textContent: j.attempts }),
         el("td", { textContent: j.runAt ? "runs " + new Date(j.runAt).toLocaleTimeString() : ago(j.updatedAt) }),
-        el("td", { className: "error-text", title: j.lastError || "", textContent: j.lastError || j.errorCode || "" }),
+        // A job that completed after failed attempts keeps their errors in its detail.
+        el("td", { className: "error-text", title: j.lastError || "", textContent: j.status === "completed" ? "" : j.lastError || j.errorCode || "" }),
         el("td", {}, ...actions(j.jobId, j.status)));
     });
     if (rows.length === 0) rows.push(el("tr", {}, el("td", { colSpan: 8, className: "muted", textContent: view.query ? "No job matches." : "No job in this list." })));
