@@ -413,7 +413,6 @@ func TestCheckAvailableRefusesFeaturesNotBuiltYet(t *testing.T) {
 		want string // the variable the error names; "" for none
 	}{
 		{name: "defaults", env: nil},
-		{name: "api keys", env: map[string]string{"API_KEYS": "k1,k2"}, want: "API_KEYS"},
 		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}},
 		{name: "tracing", env: map[string]string{"OTEL_ENABLED": "true"}, want: "OTEL_ENABLED"},
 		{name: "tracing off", env: map[string]string{"OTEL_ENABLED": "false"}},

@@ -95,6 +95,7 @@ func (s Status) Advance(p int) (Status, error) {
 // JobStatus is what a client sees of one job.
 type JobStatus struct {
 	ID        JobID
+	Owner     string // see Job.Owner
 	Status    Status
 	Attempts  int // attempts started so far
 	Language  Language

@@ -18,8 +18,8 @@ import (
 // APIModule serves the recipe and operations routes on HTTP_ADDR, and the Routes of the
 // "routes" group.
 var APIModule = fx.Module("httpapi",
-	fx.Provide(NewHandler, operations, fx.Private,
-		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, `group:"routes"`))),
+	fx.Provide(NewHandler, operations, NewAuth, fx.Private,
+		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, `group:"routes"`))),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, h *Handler, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log, h.CloseStreams)
 	}),

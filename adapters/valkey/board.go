@@ -157,7 +157,7 @@ func (b *Board) ids(ctx context.Context, state application.BoardState, start, st
 }
 
 // summaryFields are the fields a list reads of each job: statusFromFields' first seven
-// (no result), then the request and the last error.
+// (no result, no owner), then the request and the last error.
 var summaryFields = []string{"state", "progress", "attempts", "lang", "created", "updated", "err", "req", "lasterr"}
 
 // summaries reads the jobs of ids in one round trip. Jobs that expired or no longer
@@ -217,8 +217,8 @@ func userOf(v any) string {
 	return r.UserID
 }
 
-// detailFields are the fields Job reads: Status's eight, then the rest.
-var detailFields = []string{"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "req", "rid", "history"}
+// detailFields are the fields Job reads: Status's nine, then the rest.
+var detailFields = []string{"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "owner", "req", "rid", "history"}
 
 // attemptRecord is one entry of a job's stored error history.
 type attemptRecord struct {
@@ -236,15 +236,15 @@ func (b *Board) Job(ctx context.Context, id domain.JobID) (application.JobDetail
 		return application.JobDetail{}, translate(err)
 	}
 	vals := fields.Val()
-	st, err := statusFromFields(id, vals[:8])
+	st, err := statusFromFields(id, vals[:9])
 	if err != nil {
 		return application.JobDetail{}, err
 	}
-	d := application.JobDetail{Status: st, RequestID: text(vals[9])}
-	if d.Request, err = decodeRequest(text(vals[8])); err != nil {
+	d := application.JobDetail{Status: st, RequestID: text(vals[10])}
+	if d.Request, err = decodeRequest(text(vals[9])); err != nil {
 		return application.JobDetail{}, err
 	}
-	if h := text(vals[10]); h != "" && h != "{}" { // cjson encodes an empty array as {}
+	if h := text(vals[11]); h != "" && h != "{}" { // cjson encodes an empty array as {}
 		var history []attemptRecord
 		if err := json.Unmarshal([]byte(h), &history); err != nil {
 			return application.JobDetail{}, fmt.Errorf("decode history of %s: %w", id, err)

@@ -446,3 +446,28 @@ func TestLostWorkerOutOfAttemptsGoesToTheDeadLetters(t *testing.T) {
 		t.Errorf("dead letters = %v, %v; want the job", letters, err)
 	}
 }
+
+// Idempotency keys are scoped per API key: two callers may use the same key.
+func TestIdempotencyKeysOfDifferentOwnersNeverMeet(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	ctx := context.Background()
+	sub := application.Submission{IdempotencyKey: "same-key"}
+	a, err := f.gens.Submit(application.WithCaller(ctx, "kaaa"), request(t, "u", "계란"), sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.gens.Submit(application.WithCaller(ctx, "kbbb"), request(t, "u", "김치"), sub)
+	if err != nil || b.ID == a.ID {
+		t.Fatalf("Submit(other owner, same key, other body) = %s, %v; want a job of its own", b.ID, err)
+	}
+	again, err := f.gens.Submit(application.WithCaller(ctx, "kaaa"), request(t, "u", "계란"), sub)
+	if err != nil || again.ID != a.ID {
+		t.Errorf("Submit(same owner, same key) = %s, %v; want the first job %s", again.ID, err, a.ID)
+	}
+	if _, err := f.gens.Status(application.WithCaller(ctx, "kbbb"), a.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("Status(another owner's job) error = %v, want ErrNotFound", err)
+	}
+	if st, err := f.gens.Status(application.WithCaller(ctx, "kaaa"), a.ID); err != nil || st.Owner != "kaaa" {
+		t.Errorf("Status(own job) = owner %q, %v", st.Owner, err)
+	}
+}

@@ -50,7 +50,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 		return "", err
 	}
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
-		lang: string(job.Request.Preferences.Language), idem: idem}
+		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem}
 	if err := q.enqueuer.enqueue(c); err != nil {
 		return "", err
 	}
@@ -71,7 +71,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 // Status reads a job's status and, once completed, its result.
 func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
-		"state", "progress", "attempts", "lang", "created", "updated", "err", "result").Result()
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "owner").Result()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
@@ -137,7 +137,13 @@ func (q *Queue) deadLetter(ctx context.Context, id domain.JobID, action string) 
 
 // statusFromFields rebuilds a status from the fields Status reads, in that order.
 func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
-	field := func(i int) string { s, _ := vals[i].(string); return s }
+	field := func(i int) string {
+		if i >= len(vals) { // a list reads fewer fields
+			return ""
+		}
+		s, _ := vals[i].(string)
+		return s
+	}
 	if field(0) == "" {
 		return domain.JobStatus{}, domain.ErrNotFound
 	}
@@ -149,6 +155,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	attempts, _ := strconv.Atoi(field(2))
 	js := domain.JobStatus{
 		ID:        id,
+		Owner:     field(8),
 		Status:    status,
 		Attempts:  attempts,
 		Language:  domain.Language(field(3)),

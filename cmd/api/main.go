@@ -34,7 +34,8 @@ func main() {
 // options composes the api from its modules.
 func options(cfg config.Config) []fx.Option {
 	opts := append(baseOptions(cfg), historyOptions(cfg)...)
-	return append(opts, pageOptions(cfg)...)
+	opts = append(opts, pageOptions(cfg)...)
+	return append(opts, logging.StopNotice("ending event streams, finishing the requests in flight"))
 }
 
 // pageOptions serve the try-it page when TRY_PAGE is true, and the job dashboard when
