@@ -53,6 +53,8 @@ type Config struct {
 	LogLevel    string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat   string `env:"LOG_FORMAT" envDefault:"json"`
 	OTELEnabled bool   `env:"OTEL_ENABLED" envDefault:"false"`
+
+	TryPage bool `env:"TRY_PAGE" envDefault:"true"`
 }
 
 // Provider names AI_PROVIDERS may list.

@@ -39,6 +39,7 @@ func defaults() config.Config {
 		RateLimitStatus:   config.Rate{Limit: 600, Period: time.Minute},
 		LogLevel:          "info",
 		LogFormat:         "json",
+		TryPage:           true,
 	}
 }
 
@@ -63,7 +64,7 @@ func TestLoadReadsTheContractVariables(t *testing.T) {
 		"JOB_ATTEMPTS", "JOB_BACKOFF", "JOB_LEASE", "LOG_FORMAT", "LOG_LEVEL",
 		"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OTEL_ENABLED",
 		"QUEUE_MAX_LENGTH", "QUEUE_NAME", "RATE_LIMIT_GENERATE", "RATE_LIMIT_STATUS",
-		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
+		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "TRY_PAGE", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
 		"VALKEY_SENTINEL_MASTER", "VALKEY_URL", "WORKER_CONCURRENCY", "WORKER_HTTP_ADDR",
 	}
 	slices.Sort(want)
@@ -105,6 +106,7 @@ func TestLoadValues(t *testing.T) {
 		"LOG_LEVEL":              "debug",
 		"LOG_FORMAT":             "console",
 		"OTEL_ENABLED":           "true",
+		"TRY_PAGE":               "false",
 	}
 	want := config.Config{
 		ValkeyURL:            "rediss://user:pw@valkey:6380/2",
@@ -137,6 +139,7 @@ func TestLoadValues(t *testing.T) {
 		LogLevel:             "debug",
 		LogFormat:            "console",
 		OTELEnabled:          true,
+		TryPage:              false,
 	}
 	got, err := config.Load(lookup(env))
 	if err != nil {
@@ -219,6 +222,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "LOG_LEVEL verbose", give: map[string]string{"LOG_LEVEL": "verbose"}, wantVar: "LOG_LEVEL"},
 		{name: "LOG_FORMAT xml", give: map[string]string{"LOG_FORMAT": "xml"}, wantVar: "LOG_FORMAT"},
 		{name: "OTEL_ENABLED maybe", give: map[string]string{"OTEL_ENABLED": "maybe"}, wantVar: "OTEL_ENABLED"},
+		{name: "TRY_PAGE maybe", give: map[string]string{"TRY_PAGE": "maybe"}, wantVar: "TRY_PAGE"},
 		{name: "HTTP_ADDR without a port", give: map[string]string{"HTTP_ADDR": "8080"}, wantVar: "HTTP_ADDR"},
 		{name: "WORKER_HTTP_ADDR without a port", give: map[string]string{"WORKER_HTTP_ADDR": "localhost"}, wantVar: "WORKER_HTTP_ADDR"},
 	}
@@ -409,7 +413,7 @@ func TestCheckAvailableRefusesFeaturesNotBuiltYet(t *testing.T) {
 		want string // the variable the error names; "" for none
 	}{
 		{name: "defaults", env: nil},
-		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}, want: "ADMIN_TOKEN"},
+		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}},
 		{name: "tracing", env: map[string]string{"OTEL_ENABLED": "true"}, want: "OTEL_ENABLED"},
 		{name: "tracing off", env: map[string]string{"OTEL_ENABLED": "false"}},
 		{name: "replicas", env: map[string]string{"ENQUEUE_WAIT_REPLICAS": "1"}, want: "ENQUEUE_WAIT_REPLICAS"},

@@ -60,6 +60,7 @@ type Consumer struct {
 	finisher *finisher
 	progress *progressWriter
 	metrics  *consumerMetrics
+	tally    *tally // the dashboard's per-minute counts
 	down     atomic.Bool
 
 	claimCtx    context.Context // done once Stop begins: no more claims
@@ -85,6 +86,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		slots:   make(chan struct{}, opts.Concurrency),
 		running: newRegistry(),
 		metrics: newConsumerMetrics(reg),
+		tally:   newTally(rdb, k),
 		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
 		finisher:    newFinisher(rdb, k, opts, worker, 2, sendersCtx.Done()),
@@ -107,6 +109,7 @@ func (c *Consumer) Start() {
 	c.loops.Go(func() error { c.upkeep(loopsCtx); return nil })
 	c.loops.Go(func() error { c.listenCancels(pubsub); return nil })
 	c.loops.Go(func() error { c.progress.run(loopsCtx.Done()); return nil })
+	c.loops.Go(func() error { c.tally.run(loopsCtx); return nil })
 }
 
 // Stop stops claiming, lets running jobs finish for up to ShutdownTimeout, then cancels

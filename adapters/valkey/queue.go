@@ -137,7 +137,13 @@ func (q *Queue) deadLetter(ctx context.Context, id domain.JobID, action string) 
 
 // statusFromFields rebuilds a status from the fields Status reads, in that order.
 func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
-	field := func(i int) string { s, _ := vals[i].(string); return s }
+	field := func(i int) string {
+		if i >= len(vals) { // a list reads fewer fields
+			return ""
+		}
+		s, _ := vals[i].(string)
+		return s
+	}
 	if field(0) == "" {
 		return domain.JobStatus{}, domain.ErrNotFound
 	}
@@ -159,7 +165,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	if field(5) == "" { // never changed since it was enqueued
 		js.UpdatedAt = js.CreatedAt
 	}
-	if status.State() == domain.StateCompleted {
+	if status.State() == domain.StateCompleted && len(vals) > 7 { // lists read no result
 		if js.Result, err = decodeResult(field(7)); err != nil {
 			return domain.JobStatus{}, err
 		}

@@ -92,6 +92,8 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		if err == nil {
 			if !try.applied {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", string(mode)))
+			} else {
+				c.tally.ended(try.mode, id)
 			}
 			return try.next
 		}

@@ -34,7 +34,30 @@ func main() {
 // options composes the api from its modules.
 func options(cfg config.Config) []fx.Option {
 	opts := append(baseOptions(cfg), historyOptions(cfg)...)
+	opts = append(opts, pageOptions(cfg)...)
 	return append(opts, logging.StopNotice("ending event streams, finishing the requests in flight"))
+}
+
+// pageOptions serve the try-it page when TRY_PAGE is true, and the job dashboard when
+// ADMIN_TOKEN is set.
+func pageOptions(cfg config.Config) []fx.Option {
+	var opts []fx.Option
+	if cfg.TryPage {
+		opts = append(opts, httpapi.TryPageModule)
+	}
+	if cfg.AdminToken != "" {
+		opts = append(opts,
+			valkey.AdminModule,
+			httpapi.AdminModule,
+			fx.Provide(
+				func(b application.JobBoard, h application.ProviderHealthReader, q application.JobQueue) *application.Admin {
+					return application.NewAdmin(b, h, q, nil)
+				},
+				application.NewDeadLetters,
+			),
+		)
+	}
+	return opts
 }
 
 // historyOptions keep results as per-user history when DATABASE_URL is set: the history

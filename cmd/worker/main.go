@@ -3,6 +3,8 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"time"
@@ -51,6 +53,8 @@ func baseOptions(cfg config.Config) []fx.Option {
 		valkey.WorkerModule,
 		httpapi.WorkerModule,
 		providersModule,
+		valkey.ReporterModule,
+		fx.Invoke(reportProviderHealth),
 		fx.Provide(
 			func(providers application.ProviderChain, cfg config.Config, log *zap.Logger) *application.Processor {
 				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
@@ -58,4 +62,24 @@ func baseOptions(cfg config.Config) []fx.Option {
 			},
 		),
 	}
+}
+
+// reportProviderHealth writes the providers' health to Valkey every few seconds while the
+// worker runs, for the api's dashboard.
+func reportProviderHealth(lc fx.Lifecycle, src application.ProviderHealthSource, w application.ProviderHealthWriter) {
+	host, _ := os.Hostname()
+	r := application.NewProviderReporter(src, w, host+"-"+rand.Text()[:8], 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() { defer close(done); r.Run(ctx) }()
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			cancel()
+			<-done
+			return nil
+		},
+	})
 }

@@ -16,7 +16,7 @@ import (
 // providersModule builds the AI provider chain of AI_PROVIDERS and binds it to the port
 // the processor uses.
 var providersModule = fx.Module("providers",
-	fx.Provide(fx.Annotate(newChain, fx.As(new(application.ProviderChain)))),
+	fx.Provide(fx.Annotate(newChain, fx.As(new(application.ProviderChain)), fx.As(new(application.ProviderHealthSource)))),
 )
 
 // newChain makes one link per provider of cfg.Providers(), in order: AI_PROVIDERS when

@@ -168,6 +168,7 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 		l.rateLimit(c.now().Add(ra.After))
 	}
 	done(err)
+	l.observe(c.now(), err)
 	c.metrics.called(l.Name, outcomeOf(err, timedOut), took)
 	if err != nil {
 		f := application.ClassifyFailure(l.Name, err)
