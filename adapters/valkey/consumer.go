@@ -60,6 +60,7 @@ type Consumer struct {
 	finisher *finisher
 	progress *progressWriter
 	metrics  *consumerMetrics
+	events   *jobEvents
 	down     atomic.Bool
 
 	claimCtx    context.Context // done once Stop begins: no more claims
@@ -85,6 +86,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		slots:   make(chan struct{}, opts.Concurrency),
 		running: newRegistry(),
 		metrics: newConsumerMetrics(reg),
+		events:  newJobEvents(reg, workerEvents...),
 		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
 		finisher:    newFinisher(rdb, k, opts, worker, 2, sendersCtx.Done()),

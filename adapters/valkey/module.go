@@ -19,8 +19,9 @@ var APIModule = fx.Module("valkey",
 		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
 			return newManagedClient(lc, cfg, 0, log)
 		},
-		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) *Queue {
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config, reg prometheus.Registerer) *Queue {
 			q := NewQueue(rdb, cfg)
+			q.events = newJobEvents(reg, apiEvents...)
 			lc.Append(fx.StopHook(q.Close))
 			return q
 		},
@@ -35,7 +36,10 @@ var APIModule = fx.Module("valkey",
 		func(f *Feed) application.ChangeFeed { return f },
 		readiness,
 	),
-	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
+	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config, f *Feed) error {
+		if err := reg.Register(NewStreamsGauge(f)); err != nil {
+			return err
+		}
 		return reg.Register(NewQueueCollector(rdb, cfg.QueueName))
 	}),
 )

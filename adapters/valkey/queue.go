@@ -22,6 +22,7 @@ type Queue struct {
 	keys       keys
 	maxPending int
 	resultTTL  time.Duration
+	events     *jobEvents // nil counts nothing; the api's module sets it
 }
 
 // NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL;
@@ -55,7 +56,10 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 		return "", err
 	}
 	switch c.verdict {
-	case enqueueOK, enqueueDup:
+	case enqueueOK:
+		q.events.add(eventEnqueued, 1)
+		return domain.JobID(c.answer), nil
+	case enqueueDup:
 		return domain.JobID(c.answer), nil
 	case enqueueConflict:
 		return "", fmt.Errorf("idempotency key reused with another request: %w", domain.ErrConflict)
@@ -93,6 +97,7 @@ func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, 
 	case cancelEnded:
 		return domain.JobStatus{}, fmt.Errorf("job already ended: %w", domain.ErrConflict)
 	}
+	q.events.add(eventCancelled, 1)
 	return q.Status(ctx, id)
 }
 

@@ -26,6 +26,7 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
 	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
 	start := time.Now()
+	c.events.add(eventStarted, 1)
 
 	var out application.Outcome
 	if cj.err != nil {
@@ -91,6 +92,8 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		if err == nil {
 			if !try.applied {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", string(mode)))
+			} else {
+				c.events.add(endEvents[try.mode], 1)
 			}
 			return try.next
 		}

@@ -121,6 +121,7 @@ func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, acce
 		}
 		failures = append(failures, *failure)
 		if i < len(c.links)-1 {
+			c.metrics.fellBack(l.Name, c.links[i+1].Name)
 			c.log.Warn("provider failed, trying the next", zap.String("provider", l.Name),
 				zap.String("next", c.links[i+1].Name), zap.Error(failure.Err))
 		}
@@ -135,13 +136,13 @@ var errAbandoned = errors.New("call abandoned")
 // try asks one provider, unless it is to be skipped, and offers its answer to accept.
 func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, *application.ProviderFailure) {
 	if wait := l.rateLimited(c.now()); wait > 0 {
-		c.metrics.called(l.Name, outcomeSkippedRateLimited, 0)
+		c.metrics.called(l.Name, outcomeSkippedRateLimited, nil, 0)
 		f := application.SkippedFailure(l.Name, wait, errors.New("skipped: rate limited"))
 		return domain.Result{}, &f
 	}
 	done, err := l.breaker.Allow()
 	if err != nil {
-		c.metrics.called(l.Name, outcomeSkippedOpen, 0)
+		c.metrics.called(l.Name, outcomeSkippedOpen, nil, 0)
 		f := c.skippedByBreaker(l, err)
 		return domain.Result{}, &f
 	}
@@ -155,7 +156,7 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 
 	if ctx.Err() != nil {
 		done(errAbandoned)
-		c.metrics.called(l.Name, outcomeCancelled, took)
+		c.metrics.called(l.Name, outcomeCancelled, nil, took)
 		return domain.Result{}, &application.ProviderFailure{Provider: l.Name, Err: ctx.Err()}
 	}
 	switch {
@@ -168,7 +169,7 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 		l.rateLimit(c.now().Add(ra.After))
 	}
 	done(err)
-	c.metrics.called(l.Name, outcomeOf(err, timedOut), took)
+	c.metrics.called(l.Name, outcomeOf(err, timedOut), err, took)
 	if err != nil {
 		f := application.ClassifyFailure(l.Name, err)
 		return domain.Result{}, &f
