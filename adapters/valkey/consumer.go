@@ -61,6 +61,7 @@ type Consumer struct {
 	progress *progressWriter
 	metrics  *consumerMetrics
 	events   *jobEvents
+	tracing  *jobTracing // nil traces nothing; the worker's module sets it when tracing is on
 	down     atomic.Bool
 
 	claimCtx    context.Context // done once Stop begins: no more claims

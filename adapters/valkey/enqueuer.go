@@ -31,6 +31,7 @@ type enqueueCall struct {
 	rid     string
 	lang    string
 	idem    application.Idempotency
+	tp      string // W3C traceparent, "" when not tracing
 	verdict enqueueVerdict
 	answer  string
 	err     error
@@ -82,13 +83,13 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 			idemKey = e.keys.idempotency(c.idem.Key)
 		}
 		keys = append(keys, e.keys.job(domain.JobID(c.id)), idemKey)
-		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint)
+		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.tp)
 		live = append(live, c)
 	}
 	if len(live) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(within(live[0].ctx), 5*time.Second)
 	defer cancel()
 	reply, err := enqueueScript.Run(ctx, e.rdb, keys, args...).StringSlice()
 	if err == nil && len(reply) != 2*len(live) {

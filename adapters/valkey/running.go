@@ -32,11 +32,13 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	if cj.err != nil {
 		out = application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureInternal, Err: cj.err}
 	} else {
-		ctx, cancel := context.WithCancelCause(context.Background())
+		base, endSpan := c.tracing.run(cj)
+		ctx, cancel := context.WithCancelCause(base)
 		c.running.track(job.ID, runningJob{token: cj.token, cancel: cancel})
 		out = c.proc.Process(ctx, job, func(p int) { c.progress.report(job.ID, cj.token, p) })
 		defer c.running.untrack(job.ID) // after the end is recorded: heartbeats go on meanwhile
 		defer cancel(nil)
+		defer endSpan(out)
 	}
 	c.metrics.ended(out.Verdict, time.Since(start))
 	logOutcome(log, out, time.Since(start))
