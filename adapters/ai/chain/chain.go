@@ -103,6 +103,11 @@ func New(links []Link, o Options) *Chain {
 		}
 		c.links = append(c.links, c.newLink(l, o.BreakerFailures))
 	}
+	names := make([]string, len(c.links))
+	for i, l := range c.links {
+		names[i] = l.Name
+	}
+	c.metrics.chained(names)
 	return c
 }
 

@@ -137,6 +137,26 @@ func (m *metrics) called(provider, outcome string, err error, took time.Duration
 	}
 }
 
+// allErrorKinds are the kinds a provider's error series start with, at zero.
+var allErrorKinds = []string{kindTemporary, kindPermanent, kindBlocked, kindInvalidAnswer, kindTimeout, kindRateLimited, kindSkipped}
+
+// chained creates the error series of each provider and the fallback series of each
+// step of the chain at zero, so that dashboards and alerts see them before the first
+// failure.
+func (m *metrics) chained(names []string) {
+	if m == nil {
+		return
+	}
+	for i, name := range names {
+		for _, kind := range allErrorKinds {
+			m.errors.WithLabelValues(name, kind)
+		}
+		if i+1 < len(names) {
+			m.fallbacks.WithLabelValues(name, names[i+1])
+		}
+	}
+}
+
 // fellBack records that the chain moved on from provider from to provider to.
 func (m *metrics) fellBack(from, to string) {
 	if m == nil {

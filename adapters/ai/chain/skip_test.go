@@ -208,8 +208,12 @@ func TestMetricsErrorKindsAndFallbacks(t *testing.T) {
 			t.Errorf("errors_total%v = %v, want %v", l, got, n)
 		}
 	}
-	if n, err := testutil.GatherAndCount(reg, "recipe_ai_provider_errors_total"); err != nil || n != len(errs) {
-		t.Errorf("error series = %d, %v; want %d", n, err, len(errs))
+	// Every provider has a series per kind from the start, at zero when it never failed so.
+	if n, err := testutil.GatherAndCount(reg, "recipe_ai_provider_errors_total"); err != nil || n != 3*7 {
+		t.Errorf("error series = %d, %v; want 21 (3 providers, 7 kinds)", n, err)
+	}
+	if got := value(t, reg, "recipe_ai_provider_errors_total", map[string]string{"provider": "c", "kind": "timeout"}); got != 0 {
+		t.Errorf("errors_total[c timeout] = %v, want 0", got)
 	}
 	falls := map[[2]string]float64{{"a", "b"}: 4, {"b", "c"}: 2}
 	for l, n := range falls {
