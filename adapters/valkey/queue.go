@@ -61,7 +61,9 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 		span.SetStatus(codes.Error, "enqueue failed")
 		return "", err
 	}
-	span.SetAttributes(attribute.String("recipe.enqueue.verdict", string(c.verdict)))
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("recipe.enqueue.verdict", string(c.verdict)))
+	}
 	switch c.verdict {
 	case enqueueOK:
 		q.events.add(eventEnqueued, 1)
