@@ -27,20 +27,29 @@ deps: ## Install what the tests need when missing (a redis-server for Valkey)
 	@deployments/ensure-deps.sh
 
 .PHONY: test
-test: deps ## Run every test, including the ones against real servers
+test: deps lint ## Lint, then run every test, including the ones against real servers
 	$(GO) test -race -count=1 -shuffle=on -timeout 20m $(PKGS)
 	@deployments/ensure-deps.sh nginx podman
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
 .PHONY: bench
-bench: deps ## Print benchmark figures as JSON lines (queue and offline engine)
+bench: deps ## Print benchmark figures as JSON lines (queue, offline engine and its answers' quality)
 	$(GO) run ./cmd/queuebench
+	$(GO) run ./cmd/quality
+
+# golangci-lint, pinned; built from the module proxy into .tools on first use.
+GOLANGCI_VERSION := v2.15.0
+GOLANGCI := .tools/golangci-lint-$(GOLANGCI_VERSION)
+
+$(GOLANGCI):
+	@mkdir -p .tools
+	GOBIN=$(CURDIR)/.tools $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+	mv .tools/golangci-lint $(GOLANGCI)
 
 .PHONY: lint
-lint: ## Vet the code and check its formatting
-	$(GO) vet $(PKGS)
+lint: $(GOLANGCI) ## Lint the code (golangci-lint, config in .golangci.yml) and vet the deployments module
+	$(GOLANGCI) run ./...
 	cd deployments && $(GO) vet ./...
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 .PHONY: fmt
 fmt: ## Format the code

@@ -191,7 +191,7 @@ func explain(err error) error {
 	var perr env.ParseError
 	if errors.As(err, &perr) {
 		if f, ok := reflect.TypeFor[Config]().FieldByName(perr.Name); ok {
-			return fmt.Errorf("%s: %v", f.Tag.Get("env"), perr.Err)
+			return fmt.Errorf("%s: %w", f.Tag.Get("env"), perr.Err)
 		}
 	}
 	return err

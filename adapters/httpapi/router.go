@@ -27,9 +27,10 @@ func init() {
 type Routes func(*gin.Engine)
 
 // NewRouter builds the api's routes: the recipe routes, the operations routes and the
-// extra ones.
-func NewRouter(h *Handler, ops *Operations, log *zap.Logger, extra ...Routes) *gin.Engine {
+// extra ones; auth guards every /v1 route when API keys are configured.
+func NewRouter(h *Handler, ops *Operations, auth *Auth, log *zap.Logger, extra ...Routes) *gin.Engine {
 	r := newEngine(log, ops)
+	r.Use(auth.check)
 	v1 := r.Group("/v1/recipe")
 	v1.POST("/generate", h.createGeneration)
 	v1.GET("/status/:jobId", h.getStatus)

@@ -21,8 +21,8 @@ import (
 // APIModule serves the recipe and operations routes on HTTP_ADDR, and the Routes of the
 // "routes" group.
 var APIModule = fx.Module("httpapi",
-	fx.Provide(NewHandler, operations, fx.Private,
-		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, `group:"routes"`))),
+	fx.Provide(NewHandler, operations, NewAuth, fx.Private,
+		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, `group:"routes"`))),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, h *Handler, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log, h.CloseStreams)
 	}),
@@ -57,7 +57,7 @@ func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger, onShut
 	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			ln, err := net.Listen("tcp", addr)
+			ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}

@@ -30,6 +30,7 @@ type enqueueCall struct {
 	req     []byte
 	rid     string
 	lang    string
+	owner   string
 	idem    application.Idempotency
 	tp      string // W3C traceparent, "" when not tracing
 	verdict enqueueVerdict
@@ -80,10 +81,10 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 		}
 		idemKey := e.keys.pending() // any key of the queue's slot; unused without a key
 		if c.idem.Key != "" {
-			idemKey = e.keys.idempotency(c.idem.Key)
+			idemKey = e.keys.idempotency(c.owner, c.idem.Key) // scoped per API key
 		}
 		keys = append(keys, e.keys.job(domain.JobID(c.id)), idemKey)
-		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.tp)
+		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.owner, c.tp)
 		live = append(live, c)
 	}
 	if len(live) == 0 {

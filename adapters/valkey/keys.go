@@ -22,8 +22,13 @@ func (k keys) job(id domain.JobID) string { return k.jobPrefix() + string(id) }
 func (k keys) worker(id string) string { return k.workerPrefix() + id }
 func (k keys) workerPrefix() string    { return k.prefix + "worker:" }
 
-func (k keys) idempotency(key string) string {
-	return k.prefix + "idem:" + key
+// idempotency is the key naming the job an Idempotency-Key created; keys of different
+// owners (API keys) never meet. The owner id holds no ':'.
+func (k keys) idempotency(owner, key string) string {
+	if owner == "" {
+		return k.prefix + "idem:" + key
+	}
+	return k.prefix + "idem:" + owner + ":" + key
 }
 
 // eventsChannel announces the id of each job whose state or progress changed.

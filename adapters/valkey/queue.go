@@ -56,7 +56,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 	ctx, span, tp := q.tracing.send(ctx, string(job.ID))
 	defer span.End()
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
-		lang: string(job.Request.Preferences.Language), idem: idem, tp: tp}
+		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem, tp: tp}
 	if err := q.enqueuer.enqueue(c); err != nil {
 		span.SetStatus(codes.Error, "enqueue failed")
 		return "", err
@@ -84,7 +84,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 // Status reads a job's status and, once completed, its result.
 func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
-		"state", "progress", "attempts", "lang", "created", "updated", "err", "result").Result()
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "owner").Result()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
@@ -163,6 +163,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	attempts, _ := strconv.Atoi(field(2))
 	js := domain.JobStatus{
 		ID:        id,
+		Owner:     field(8),
 		Status:    status,
 		Attempts:  attempts,
 		Language:  domain.Language(field(3)),

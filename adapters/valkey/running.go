@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.uber.org/zap"
@@ -100,7 +101,7 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 			return try.next
 		}
 		c.health(err)
-		if err == errFinisherStopped || !pause.wait(c.finisher.stop) {
+		if errors.Is(err, errFinisherStopped) || !pause.wait(c.finisher.stop) {
 			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", string(mode)), zap.Error(err))
 			return nil
 		}

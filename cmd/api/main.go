@@ -34,7 +34,8 @@ func main() {
 
 // options composes the api from its modules.
 func options(cfg config.Config) []fx.Option {
-	return append(baseOptions(cfg), historyOptions(cfg)...)
+	opts := append(baseOptions(cfg), historyOptions(cfg)...)
+	return append(opts, logging.StopNotice("ending event streams, finishing the requests in flight"))
 }
 
 // historyOptions keep results as per-user history when DATABASE_URL is set: the history

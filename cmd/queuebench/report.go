@@ -57,7 +57,7 @@ func (r *reporter) line(measurement, unit, better string, runs []float64, extra 
 
 func (r *reporter) print(v map[string]any) {
 	data, _ := json.Marshal(v)
-	os.Stdout.Write(append(data, '\n'))
+	_, _ = os.Stdout.Write(append(data, '\n'))
 }
 
 func median(xs []float64) float64 {

@@ -38,7 +38,8 @@ func options(cfg config.Config) []fx.Option {
 	if cfg.DatabaseURL != "" {
 		opts = append(opts, postgres.Module, valkey.OutboxModule)
 	}
-	return opts
+	return append(opts, logging.StopNotice(fmt.Sprintf(
+		"taking no new jobs, finishing running ones for up to %s, then handing the rest back", cfg.ShutdownTimeout)))
 }
 
 func baseOptions(cfg config.Config) []fx.Option {

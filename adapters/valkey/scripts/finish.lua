@@ -32,7 +32,7 @@ local function record(jk, f, err)
 end
 
 local function finish(jk, id, token, mode, payload, code, ms)
-  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history", "req", "created")
+  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history", "req", "created", "owner")
   if f[1] ~= "processing" or f[2] ~= token then
     return 0
   end
@@ -42,7 +42,7 @@ local function finish(jk, id, token, mode, payload, code, ms)
     redis.call("PEXPIRE", jk, ms)
     if ARGV[6] == "1" then
       redis.call("RPUSH", KEYS[6], cjson.encode({id = id, req = f[5], created = tonumber(f[6]),
-        completed = now, attempts = tonumber(f[3]), result = payload}))
+        completed = now, attempts = tonumber(f[3]), result = payload, owner = f[7] or ""}))
     end
   elseif mode == "retry" then
     record(jk, f, payload)
