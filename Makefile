@@ -61,7 +61,7 @@ fmt: ## Format the code
 
 .PHONY: swag
 swag: ## Regenerate the OpenAPI document in adapters/httpapi/docs
-	$(GO) run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g docs.go -d adapters/httpapi -o adapters/httpapi/docs --outputTypes go,json --parseInternal
+	UPDATE_DOCS=1 $(GO) test -count=1 -run TestGeneratedDocsAreCurrent ./adapters/httpapi
 
 .PHONY: docker
 docker: ## Build the api and worker images

@@ -26,6 +26,7 @@ type Operations struct {
 	gatherer prometheus.Gatherer
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	trace    gin.HandlerFunc // records a span per request; nil when tracing is off
 }
 
 // NewOperations builds the operations routes; the request metrics go to reg and /metrics

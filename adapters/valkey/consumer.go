@@ -61,6 +61,8 @@ type Consumer struct {
 	progress *progressWriter
 	metrics  *consumerMetrics
 	tally    *tally // the dashboard's per-minute counts
+	events   *jobEvents
+	tracing  *jobTracing // nil traces nothing; the worker's module sets it when tracing is on
 	down     atomic.Bool
 
 	claimCtx    context.Context // done once Stop begins: no more claims
@@ -87,6 +89,7 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		running: newRegistry(),
 		metrics: newConsumerMetrics(reg),
 		tally:   newTally(rdb, k),
+		events:  newJobEvents(reg, workerEvents...),
 		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
 		finisher:    newFinisher(rdb, k, opts, worker, 2, sendersCtx.Done()),

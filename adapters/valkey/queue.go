@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/config"
@@ -22,6 +24,8 @@ type Queue struct {
 	keys       keys
 	maxPending int
 	resultTTL  time.Duration
+	events     *jobEvents  // nil counts nothing; the api's module sets it
+	tracing    *jobTracing // nil traces nothing; the api's module sets it when tracing is on
 }
 
 // NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL;
@@ -49,13 +53,22 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 	if err != nil {
 		return "", err
 	}
+	ctx, span, tp := q.tracing.send(ctx, string(job.ID))
+	defer span.End()
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
-		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem}
+		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem, tp: tp}
 	if err := q.enqueuer.enqueue(c); err != nil {
+		span.SetStatus(codes.Error, "enqueue failed")
 		return "", err
 	}
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("recipe.enqueue.verdict", string(c.verdict)))
+	}
 	switch c.verdict {
-	case enqueueOK, enqueueDup:
+	case enqueueOK:
+		q.events.add(eventEnqueued, 1)
+		return domain.JobID(c.answer), nil
+	case enqueueDup:
 		return domain.JobID(c.answer), nil
 	case enqueueConflict:
 		return "", fmt.Errorf("idempotency key reused with another request: %w", domain.ErrConflict)
@@ -93,6 +106,7 @@ func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, 
 	case cancelEnded:
 		return domain.JobStatus{}, fmt.Errorf("job already ended: %w", domain.ErrConflict)
 	}
+	q.events.add(eventCancelled, 1)
 	return q.Status(ctx, id)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
 	"github.com/naengbu/recipe-ai/adapters/postgres"
+	"github.com/naengbu/recipe-ai/adapters/tracing"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/cmd/internal/cli"
@@ -78,10 +79,11 @@ func historyOptions(cfg config.Config) []fx.Option {
 
 func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
-		fx.Supply(cfg, logging.Binary("api")),
+		fx.Supply(cfg, logging.Binary("api"), tracing.ServiceName("recipe-ai-api")),
 		fx.StopTimeout(20 * time.Second),
 		logging.Module,
 		metrics.Module,
+		tracing.Module,
 		valkey.APIModule,
 		httpapi.APIModule,
 		fx.Provide(

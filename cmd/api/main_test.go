@@ -13,6 +13,7 @@ func TestOptionsFormAValidGraph(t *testing.T) {
 		"defaults":                         nil,
 		"with history":                     {"DATABASE_URL": "postgres://localhost:5432/recipes"},
 		"with dashboard, without try page": {"ADMIN_TOKEN": "secret", "TRY_PAGE": "false"},
+		"with tracing":                     {"OTEL_ENABLED": "true"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := config.Load(func(k string) string { return env[k] })

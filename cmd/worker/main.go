@@ -16,6 +16,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
 	"github.com/naengbu/recipe-ai/adapters/postgres"
+	"github.com/naengbu/recipe-ai/adapters/tracing"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/cmd/internal/cli"
@@ -45,11 +46,12 @@ func options(cfg config.Config) []fx.Option {
 
 func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
-		fx.Supply(cfg, logging.Binary("worker")),
+		fx.Supply(cfg, logging.Binary("worker"), tracing.ServiceName("recipe-ai-worker")),
 		// Running jobs get SHUTDOWN_TIMEOUT; handing back the rest and closing take a little more.
 		fx.StopTimeout(cfg.ShutdownTimeout + 15*time.Second),
 		logging.Module,
 		metrics.Module,
+		tracing.Module,
 		valkey.WorkerModule,
 		httpapi.WorkerModule,
 		providersModule,

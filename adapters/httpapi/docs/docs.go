@@ -69,11 +69,6 @@ const docTemplate = `{
         },
         "/admin/api/dead-letters": {
             "get": {
-                "security": [
-                    {
-                        "AdminToken": []
-                    }
-                ],
                 "description": "The jobs that failed for good, most recently failed first, with their status.",
                 "produces": [
                     "application/json"
@@ -126,16 +121,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/dead-letters/retry": {
-            "post": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/dead-letters/retry": {
+            "post": {
                 "description": "Puts up to 1000 failed jobs back in the queue, each with a fresh set of attempts, and says how many. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
                 "produces": [
                     "application/json"
@@ -169,16 +164,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/dead-letters/{jobId}": {
-            "delete": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/dead-letters/{jobId}": {
+            "delete": {
                 "description": "Removes the failed job for good. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
                 "produces": [
                     "application/json"
@@ -227,16 +222,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/dead-letters/{jobId}/retry": {
-            "post": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/dead-letters/{jobId}/retry": {
+            "post": {
                 "description": "Puts the failed job back at the end of the queue with a fresh set of attempts. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
                 "produces": [
                     "application/json"
@@ -285,16 +280,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/jobs": {
-            "get": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/jobs": {
+            "get": {
                 "description": "With state: a page of that list (pending and processing newest first, delayed by when they run again, completed and failed latest first; completed jobs stay listed while their status is kept, RESULT_TTL). With q: the job of that id, or else the jobs of that user id in every list (the newest 1000 of each list are searched).",
                 "produces": [
                     "application/json"
@@ -367,16 +362,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/jobs/{jobId}": {
-            "get": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/jobs/{jobId}": {
+            "get": {
                 "description": "The job's status, request, request id, attempts, error history (with the providers' own words) and result.",
                 "produces": [
                     "application/json"
@@ -419,16 +414,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/jobs/{jobId}/cancel": {
-            "post": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/jobs/{jobId}/cancel": {
+            "post": {
                 "description": "As DELETE /v1/recipe/status/{jobId} does for the job's client. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
                 "produces": [
                     "application/json"
@@ -483,16 +478,16 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
-            }
-        },
-        "/admin/api/overview": {
-            "get": {
+                },
                 "security": [
                     {
                         "AdminToken": []
                     }
-                ],
+                ]
+            }
+        },
+        "/admin/api/overview": {
+            "get": {
                 "description": "Jobs per state now, the last hour's completions, failures, retries, throughput and failure rate (with a count per minute), and each provider's health as the workers reported it in the last 20 s.",
                 "produces": [
                     "application/json"
@@ -526,7 +521,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     }
-                }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
             }
         },
         "/admin/login": {
