@@ -32,6 +32,10 @@ test: deps lint ## Lint, then run every test, including the ones against real se
 	@deployments/ensure-deps.sh nginx podman
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
+.PHONY: screenshots
+screenshots: deps ## Refresh docs/screenshots from the browser tests (headless Chromium)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser(TryPage|Dashboard)' ./cmd/e2e
+
 .PHONY: bench
 bench: deps ## Print benchmark figures as JSON lines (queue, offline engine and its answers' quality)
 	$(GO) run ./cmd/queuebench
@@ -57,7 +61,7 @@ fmt: ## Format the code
 
 .PHONY: swag
 swag: ## Regenerate the OpenAPI document in adapters/httpapi/docs
-	$(GO) run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g docs.go -d adapters/httpapi -o adapters/httpapi/docs --outputTypes go,json --parseInternal
+	UPDATE_DOCS=1 $(GO) test -count=1 -run TestGeneratedDocsAreCurrent ./adapters/httpapi
 
 .PHONY: docker
 docker: ## Build the api and worker images

@@ -54,6 +54,15 @@ type Config struct {
 	LogLevel    string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat   string `env:"LOG_FORMAT" envDefault:"json"`
 	OTELEnabled bool   `env:"OTEL_ENABLED" envDefault:"false"`
+
+	TryPage bool `env:"TRY_PAGE" envDefault:"true"`
+	// The standard OpenTelemetry variables that choose how spans leave the process (see
+	// tracing.go); the SDK reads the others itself (endpoint, headers, service name, sampler).
+	OTELSDKDisabled    bool   `env:"OTEL_SDK_DISABLED" envDefault:"false"`
+	OTELEndpoint       string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OTELTracesExporter string `env:"OTEL_TRACES_EXPORTER" envDefault:"otlp"`
+	OTELProtocol       string `env:"OTEL_EXPORTER_OTLP_PROTOCOL" envDefault:"http/protobuf"`
+	OTELTracesProtocol string `env:"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"`
 }
 
 // Provider names AI_PROVIDERS may list.
@@ -146,6 +155,9 @@ func (c *Config) validate() error {
 		if check.bad {
 			return fmt.Errorf("%s: want %s", check.name, check.want)
 		}
+	}
+	if err := c.validateTracing(); err != nil {
+		return err
 	}
 	for _, addr := range []struct{ name, value string }{{"HTTP_ADDR", c.HTTPAddr}, {"WORKER_HTTP_ADDR", c.WorkerHTTPAddr}} {
 		if !strings.Contains(addr.value, ":") {

@@ -50,6 +50,9 @@ func newEngine(log *zap.Logger, ops *Operations) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	if ops.trace != nil {
+		r.Use(ops.trace)
+	}
 	r.Use(withRequestID, accessLog(log), ops.measure, gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		log.Error("panic serving request", zap.Any("panic", recovered), zap.Stack("stack"))
 		writeError(c, log, errPanic)

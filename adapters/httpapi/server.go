@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -33,8 +36,17 @@ var WorkerModule = fx.Module("httpapi",
 	}),
 )
 
-// operations builds the operations routes on the readiness check named "ready".
-var operations = fx.Annotate(NewOperations, fx.ParamTags(`name:"ready"`))
+// operations builds the operations routes on the readiness check named "ready", with a
+// span per request when tracing is on.
+var operations = fx.Annotate(func(ready ReadyFunc, reg prometheus.Registerer, gatherer prometheus.Gatherer,
+	cfg config.Config, tp trace.TracerProvider, prop propagation.TextMapPropagator,
+) *Operations {
+	o := NewOperations(ready, reg, gatherer)
+	if cfg.Tracing() {
+		o.trace = traceRequests(tp, prop)
+	}
+	return o
+}, fx.ParamTags(`name:"ready"`))
 
 // serve listens on addr when the app starts and shuts the server down when it stops,
 // running onShutdown as the shutdown begins.

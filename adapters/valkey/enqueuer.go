@@ -32,6 +32,7 @@ type enqueueCall struct {
 	lang    string
 	owner   string
 	idem    application.Idempotency
+	tp      string // W3C traceparent, "" when not tracing
 	verdict enqueueVerdict
 	answer  string
 	err     error
@@ -83,13 +84,13 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 			idemKey = e.keys.idempotency(c.owner, c.idem.Key) // scoped per API key
 		}
 		keys = append(keys, e.keys.job(domain.JobID(c.id)), idemKey)
-		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.owner)
+		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.owner, c.tp)
 		live = append(live, c)
 	}
 	if len(live) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(within(live[0].ctx), 5*time.Second)
 	defer cancel()
 	reply, err := enqueueScript.Run(ctx, e.rdb, keys, args...).StringSlice()
 	if err == nil && len(reply) != 2*len(live) {

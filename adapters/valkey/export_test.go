@@ -3,6 +3,7 @@ package valkey
 import (
 	"context"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/naengbu/recipe-ai/config"
@@ -32,3 +33,6 @@ func WritePartial(ctx context.Context, rdb redis.UniversalClient, cfg config.Con
 	k := newKeys(cfg.QueueName)
 	return partialScript.Run(ctx, rdb, []string{k.job(id)}, token, 50, record, k.eventsChannel(), string(id)).Err()
 }
+
+// CountJobEvents makes q count its events in reg, as the api's module does.
+func CountJobEvents(q *Queue, reg prometheus.Registerer) { q.events = newJobEvents(reg, apiEvents...) }

@@ -1,6 +1,10 @@
 package valkey
 
-import "github.com/naengbu/recipe-ai/domain"
+import (
+	"strconv"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
 
 // keys builds every key this package writes. All keys of one queue share the hash tag
 // {queue}, so scripts that touch several of them also run on Valkey Cluster.
@@ -39,3 +43,13 @@ func (k keys) outbox() string { return k.prefix + "history-outbox" }
 
 // cancelChannel carries the ids of running jobs that were cancelled.
 func (k keys) cancelChannel() string { return k.prefix + "cancel" }
+
+// tally counts the attempts that ended in the minute starting at Unix minute m, for the
+// dashboard; it expires after two hours.
+func (k keys) tally(m int64) string { return k.prefix + "tally:" + strconv.FormatInt(m, 10) }
+
+// recentCompleted lists the ids of the jobs completed lately, newest first, capped.
+func (k keys) recentCompleted() string { return k.prefix + "recent-completed" }
+
+// providers holds each worker's latest report of its providers' health.
+func (k keys) providers() string { return k.prefix + "providers" }

@@ -19,7 +19,7 @@
 --   "fail":     record payload (error) in the history, fail with the code, dead letters
 --   "wait":     run again in ms; the attempt is given back (no provider was called)
 --   "handback": back to the head of the pending list; the attempt is given back
--- Returns per job: applied (1 or 0), then 0, or 1 and the 6 fields of the next job (see take).
+-- Returns per job: applied (1 or 0), then 0, or 1 and the 7 fields of the next job (see take).
 local now = now_ms()
 local c = {prefix = KEYS[5], leases = KEYS[1], deadline = now + tonumber(ARGV[1]), now = now,
   token = ARGV[2], worker = ARGV[3], progress = ARGV[4], events = ARGV[5]}
