@@ -885,7 +885,7 @@ const docTemplate = `{
         },
         "/v1/recipe/status/{jobId}/events": {
             "get": {
-                "description": "The current status first (event ` + "`" + `status` + "`" + `), each change as it happens, then exactly one terminal event (` + "`" + `completed` + "`" + `, ` + "`" + `failed` + "`" + ` or ` + "`" + `cancelled` + "`" + `, data = the status object) after which the server closes the stream. A client that connects after the job ended gets the terminal event at once. The event ` + "`" + `recipe` + "`" + ` is reserved for recipes streamed as soon as a model has written them. Comment lines (` + "`" + `: heartbeat` + "`" + `) every 15 s keep idle proxies from closing the stream.",
+                "description": "The current status first (event ` + "`" + `status` + "`" + `), each change as it happens, then exactly one terminal event (` + "`" + `completed` + "`" + `, ` + "`" + `failed` + "`" + ` or ` + "`" + `cancelled` + "`" + `, data = the status object) after which the server closes the stream. A client that connects after the job ended gets the terminal event at once. While a provider streams its answer, each recipe that passed the checks comes as an event ` + "`" + `recipe` + "`" + ` as soon as it is written, data ` + "`" + `{\"kind\": \"existing|additional\", \"index\": 0, \"recipe\": {…}}` + "`" + `; ` + "`" + `{\"kind\": \"reset\"}` + "`" + ` says the recipes sent so far are void (their provider failed and another takes over, or the attempt is retried). The completed result is authoritative. Comment lines (` + "`" + `: heartbeat` + "`" + `) every 15 s keep idle proxies from closing the stream.",
                 "produces": [
                     "text/event-stream"
                 ],
@@ -1301,7 +1301,12 @@ const docTemplate = `{
                     "example": "3f9c2a"
                 },
                 "result": {
-                    "$ref": "#/definitions/httpapi.resultResponse"
+                    "description": "when completed; the recipes so far while streaming",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.resultResponse"
+                        }
+                    ]
                 },
                 "runAt": {
                     "type": "string"
@@ -1697,7 +1702,12 @@ const docTemplate = `{
                     "minimum": 0
                 },
                 "result": {
-                    "$ref": "#/definitions/httpapi.resultResponse"
+                    "description": "when completed; the recipes so far while streaming",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.resultResponse"
+                        }
+                    ]
                 },
                 "status": {
                     "type": "string",
