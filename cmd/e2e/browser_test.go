@@ -17,9 +17,9 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/valkey/valkeytest"
 )
 
-// switchableAI speaks OpenAI's chat completions to the worker and answers as it is told
-// at the moment: after a delay, refusing the key (401), or holding the call until the
-// worker abandons it.
+// switchableAI speaks OpenAI's chat completions to the worker, whole or streamed as it is
+// asked, and answers as it is told at the moment: after a delay, refusing the key (401),
+// or holding the call until the worker abandons it.
 type switchableAI struct {
 	srv *httptest.Server
 
@@ -48,7 +48,7 @@ func (a *switchableAI) set(f func(a *switchableAI)) {
 }
 
 func (a *switchableAI) serve(w http.ResponseWriter, r *http.Request) {
-	_, _ = io.Copy(io.Discard, r.Body)
+	body, _ := io.ReadAll(r.Body)
 	a.mu.Lock()
 	delay, reject, hold := a.delay, a.reject, a.hold
 	a.mu.Unlock()
@@ -64,6 +64,12 @@ func (a *switchableAI) serve(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-time.After(delay):
 	case <-r.Context().Done():
+		return
+	}
+	if reply.Status == 0 && strings.Contains(string(body), `"stream":true`) { // STREAMING is on
+		reply = aitest.OpenAIStream(aitest.Tokens(aitest.ValidAnswer().JSON(), 4), "stop")
+		w.Header().Set("Content-Type", reply.ContentType)
+		_, _ = io.WriteString(w, strings.Join(reply.Stream, ""))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
