@@ -65,7 +65,7 @@ type session struct{ nonce []byte }
 func (a *adminAuth) newSession() (string, session) {
 	nonce := make([]byte, nonceBytes)
 	_, _ = rand.Read(nonce)
-	payload := binary.BigEndian.AppendUint64(nil, uint64(a.now().Add(sessionTTL).Unix()))
+	payload := binary.BigEndian.AppendUint64(nil, uint64(a.now().Add(sessionTTL).Unix())) //nolint:gosec // a Unix time after 1970 fits both
 	payload = append(payload, nonce...)
 	value := append(payload, a.sign("session", payload)...)
 	return base64.RawURLEncoding.EncodeToString(value), session{nonce: nonce}
@@ -85,7 +85,7 @@ func (a *adminAuth) session(r *http.Request) (session, bool) {
 	if !hmac.Equal(mac, a.sign("session", payload)) {
 		return session{}, false
 	}
-	if expires := time.Unix(int64(binary.BigEndian.Uint64(payload[:8])), 0); !a.now().Before(expires) {
+	if expires := time.Unix(int64(binary.BigEndian.Uint64(payload[:8])), 0); !a.now().Before(expires) { //nolint:gosec // signed by us: a Unix time that fits
 		return session{}, false
 	}
 	return session{nonce: payload[8:]}, true
@@ -114,7 +114,9 @@ func (a *adminAuth) sign(purpose string, data []byte) []byte {
 // the session. Secure when the request came over TLS, directly or through a proxy that
 // says so.
 func sessionCookieFor(r *http.Request, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{
+	// Secure is set whenever the request came over TLS; over plain HTTP (make run on
+	// localhost) a Secure cookie would never come back.
+	return &http.Cookie{ //nolint:gosec // see above
 		Name: sessionCookie, Value: value, Path: sessionPath, MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"),

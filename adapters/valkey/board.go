@@ -3,6 +3,7 @@ package valkey
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -232,7 +233,7 @@ func (b *Board) Job(ctx context.Context, id domain.JobID) (application.JobDetail
 	pipe := b.rdb.Pipeline()
 	fields := pipe.HMGet(ctx, b.keys.job(id), detailFields...)
 	runAt := pipe.ZScore(ctx, b.keys.delayed(), string(id))
-	if _, err := pipe.Exec(ctx); err != nil && err != redis.Nil {
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return application.JobDetail{}, translate(err)
 	}
 	vals := fields.Val()
