@@ -1,0 +1,95 @@
+package valkey_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/naengbu/recipe-ai/adapters/valkey"
+	"github.com/naengbu/recipe-ai/adapters/valkey/valkeytest"
+	"github.com/naengbu/recipe-ai/domain"
+)
+
+// pokes counts a watcher's pokes on a channel.
+func pokes() (chan struct{}, func()) {
+	ch := make(chan struct{}, 64)
+	return ch, func() { ch <- struct{}{} }
+}
+
+func waitPoke(t *testing.T, ch chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no poke within 5s after %s", what)
+	}
+}
+
+func TestFeedPokesTheWatchersOfAJobAtEachProgressWrite(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
+	feed.Start()
+	t.Cleanup(func() { _ = feed.Stop() })
+
+	f.gen.on("held", func(ctx context.Context, _ int) error { <-ctx.Done(); return ctx.Err() })
+	id, other := f.submit("held"), f.submit("other")
+	mine, poke := pokes()
+	stop := feed.Watch(id, poke)
+	theirs, pokeOther := pokes()
+	defer feed.Watch(other, pokeOther)()
+	f.gen.on("other", func(ctx context.Context, _ int) error { <-ctx.Done(); return ctx.Err() })
+	f.consumer()
+	f.waitReported(id)
+	f.waitReported(other)
+	time.Sleep(50 * time.Millisecond)
+	for _, ch := range []chan struct{}{mine, theirs} { // the claims and the worker's own reports
+		for len(ch) > 0 {
+			<-ch
+		}
+	}
+
+	ctx := context.Background()
+	token, err := valkey.LeaseToken(ctx, f.rdb, f.cfg.QueueName, id)
+	if err != nil || token == "" {
+		t.Fatalf("LeaseToken(running job) = %q, %v; want its token", token, err)
+	}
+	written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, token, 50)
+	if err != nil || !written {
+		t.Fatalf("WriteProgress(50) = %v, %v; want written", written, err)
+	}
+	waitPoke(t, mine, "progress 50")
+	if st, err := f.queue.Status(ctx, id); err != nil || st.Status.Progress() != 50 {
+		t.Errorf("status after WriteProgress(50) = %+v, %v; want progress 50", st, err)
+	}
+	if written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, token, 40); err != nil || written {
+		t.Errorf("WriteProgress(40) after 50 = %v, %v; want ignored", written, err)
+	}
+	if written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, "not-the-lease", 60); err != nil || written {
+		t.Errorf("WriteProgress with another token = %v, %v; want ignored", written, err)
+	}
+	if feed.Watching() != 2 {
+		t.Errorf("Watching() = %d, want 2", feed.Watching())
+	}
+
+	stop()
+	stop() // a second stop is harmless
+	if _, err := f.queue.Cancel(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := valkey.LeaseToken(ctx, f.rdb, f.cfg.QueueName, id); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("LeaseToken(cancelled job) error = %v, want ErrNotFound", err)
+	}
+	if _, err := f.queue.Cancel(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	waitPoke(t, theirs, "the other job was cancelled") // announcements still flow...
+	select {
+	case <-mine: // ...but not to a stopped watch
+		t.Error("a stopped watch was poked")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if feed.Watching() != 1 {
+		t.Errorf("Watching() after one stop = %d, want 1", feed.Watching())
+	}
+}
