@@ -15,14 +15,12 @@ import (
 // liveJob is one job whose status a test changes, announcing each change as the feed
 // would.
 type liveJob struct {
-	mu      sync.Mutex
-	st      domain.JobStatus
-	changes chan struct{}
+	mu   sync.Mutex
+	st   domain.JobStatus
+	poke func()
 }
 
-func newLiveJob(st domain.JobStatus) *liveJob {
-	return &liveJob{st: st, changes: make(chan struct{}, 1)}
-}
+func newLiveJob(st domain.JobStatus) *liveJob { return &liveJob{st: st} }
 
 func (j *liveJob) Status(context.Context, domain.JobID) (domain.JobStatus, error) {
 	j.mu.Lock()
@@ -30,30 +28,35 @@ func (j *liveJob) Status(context.Context, domain.JobID) (domain.JobStatus, error
 	return j.st, nil
 }
 
-func (j *liveJob) Watch(domain.JobID) (<-chan struct{}, func()) { return j.changes, func() {} }
+func (j *liveJob) Watch(_ domain.JobID, poke func()) func() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.poke = poke
+	return func() {}
+}
 
 // set changes the status and announces it.
 func (j *liveJob) set(change func(*domain.JobStatus)) {
 	j.mu.Lock()
 	change(&j.st)
 	j.st.UpdatedAt = j.st.UpdatedAt.Add(time.Millisecond)
+	poke := j.poke
 	j.mu.Unlock()
-	select {
-	case j.changes <- struct{}{}:
-	default:
+	if poke != nil {
+		poke()
 	}
 }
 
-// follow runs Follow and sends each event as a line: status:<progress>,
+// followLines runs Follow and sends each event as a line: status:<progress>,
 // recipe:<kind>/<index>/<name>, reset, or the terminal event's name.
-func follow(t *testing.T, j *liveJob) <-chan string {
+func followLines(t *testing.T, j *liveJob) <-chan string {
 	t.Helper()
 	out := make(chan string, 64)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go func() {
 		defer close(out)
-		_ = application.NewStreams(j, j, time.Hour).Follow(ctx, knownJob, func(ev application.Event) error {
+		_ = application.NewStreams(j, j, time.Hour).FollowEach(ctx, knownJob, func(ev application.Event) error {
 			switch {
 			case ev.Kind == application.EventStatus:
 				out <- "status:" + string(rune('0'+ev.Status.Status.Progress()/10))
@@ -103,7 +106,7 @@ func partialOf(run string, recipes ...string) *domain.Partial {
 
 func TestFollowSendsEachStreamedRecipeOnce(t *testing.T) {
 	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(40), Partial: partialOf("r1", "계란밥")})
-	events := follow(t, j)
+	events := followLines(t, j)
 	expect(t, events, "status:4", "recipe:existing/0/계란밥")
 
 	j.set(func(st *domain.JobStatus) {
@@ -123,7 +126,7 @@ func TestFollowSendsEachStreamedRecipeOnce(t *testing.T) {
 
 func TestFollowResetsWhenTheRecipesAreVoid(t *testing.T) {
 	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(50), Partial: partialOf("r1", "계란밥", "계란찜")})
-	events := follow(t, j)
+	events := followLines(t, j)
 	expect(t, events, "status:5", "recipe:existing/0/계란밥", "recipe:existing/1/계란찜")
 
 	// The provider failed: the partial result is cleared and a new run begins. A stream
@@ -144,7 +147,7 @@ func TestFollowResetsWhenTheRecipesAreVoid(t *testing.T) {
 
 func TestFollowOfAJobWithoutStreamedRecipesSendsNoRecipeEvent(t *testing.T) {
 	j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(30)})
-	events := follow(t, j)
+	events := followLines(t, j)
 	expect(t, events, "status:3")
 	j.set(func(st *domain.JobStatus) { st.Status = domain.Processing(80) })
 	expect(t, events, "status:8")
@@ -168,7 +171,7 @@ func TestFollowSettlesTheRecipesSentBeforeTheEnd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			j := newLiveJob(domain.JobStatus{ID: knownJob, Status: domain.Processing(50), Partial: partialOf("r1", "계란밥", "계란찜")})
-			events := follow(t, j)
+			events := followLines(t, j)
 			expect(t, events, "status:5", "recipe:existing/0/계란밥", "recipe:existing/1/계란찜")
 			j.set(func(st *domain.JobStatus) { tt.end(st); st.Partial = nil })
 			expect(t, events, tt.want...)

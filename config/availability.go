@@ -9,9 +9,7 @@ var unavailable = []struct {
 	name string
 	set  func(Config) bool
 	what string
-}{
-	{"ENQUEUE_WAIT_REPLICAS", func(c Config) bool { return c.EnqueueWaitReplicas > 0 }, "the api does not wait for replicas yet"},
-}
+}{}
 
 // CheckAvailable returns a one-line error naming the first setting whose feature this
 // version does not provide.

@@ -2,11 +2,12 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
+	"net"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,36 +31,85 @@ func (h *Handler) streamEvents(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	ctx, cancel := h.streams.context(c.Request.Context())
-	defer cancel()
-	w := &eventWriter{w: c.Writer, flush: c.Writer.Flush}
-	err = h.streams.use.Follow(ctx, id, func(ev application.Event) error {
-		if !w.started {
-			c.Header("Content-Type", "text/event-stream")
-			c.Header("Cache-Control", "no-cache")
-			c.Header("Connection", "keep-alive")
-			c.Header("X-Accel-Buffering", "no") // nginx: pass each event on at once
-			c.Status(http.StatusOK)
-		}
-		return w.event(ev)
+	answered := false
+	err = h.streams.Follow(c.Request.Context(), id, func(first application.Event) (application.EventSink, error) {
+		s, err := takeOver(c, first)
+		answered = s != nil || errors.Is(err, errClientGone)
+		return s, err
 	})
-	if err != nil && !w.started {
+	if err != nil && !answered {
 		writeError(c, h.log, err)
 	}
 }
 
-// eventWriter writes Server-Sent Events and flushes each one.
-type eventWriter struct {
-	w       io.Writer
-	flush   func()
-	started bool
+// streamWriteTimeout is how long an event may wait for a client that does not read; the
+// stream is dropped after it, and the client reconnects.
+const streamWriteTimeout = 5 * time.Second
+
+// errClientGone: the client left while its stream was being answered.
+var errClientGone = errors.New("client gone")
+
+// eventStream is one stream's connection, taken over from the HTTP server once the
+// request is answered: an idle stream then holds no goroutine and none of the server's
+// buffers, only the connection. It implements application.EventSink; the streams use
+// case calls it from one goroutine at a time.
+type eventStream struct {
+	conn    net.Conn
+	chunked bool // HTTP/1.1: each event is one chunk, so the end is a clean one
 }
 
-func (w *eventWriter) event(ev application.Event) error {
-	w.started = true
-	var buf bytes.Buffer
+// takeOver answers the request with the stream's headers and first event, on the
+// connection taken over from the server.
+func takeOver(c *gin.Context, first application.Event) (*eventStream, error) {
+	var head bytes.Buffer
+	head.WriteString("HTTP/1.1 200 OK\r\n")
+	header := c.Writer.Header().Clone() // X-Request-ID and the like, set by the middleware
+	header.Set("Content-Type", "text/event-stream")
+	header.Set("Cache-Control", "no-cache")
+	header.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
+	header.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	header.Set("Connection", "close") // the stream is the connection's last answer
+	s := &eventStream{chunked: c.Request.ProtoAtLeast(1, 1)}
+	if s.chunked {
+		header.Set("Transfer-Encoding", "chunked")
+	}
+	_ = header.Write(&head)
+	head.WriteString("\r\n")
+	conn, _, err := c.Writer.Hijack()
+	if err != nil {
+		return nil, fmt.Errorf("take over the connection: %w", err)
+	}
+	s.conn = conn
+	if err := s.write(head.Bytes(), first); err != nil {
+		_ = conn.Close()
+		return nil, errClientGone
+	}
+	return s, nil
+}
+
+// Send writes one event. Before a heartbeat it checks that the client is still there,
+// as a closed connection would take the server two writes to notice.
+func (s *eventStream) Send(ev application.Event) error {
+	if ev.Kind == application.EventHeartbeat && s.gone() {
+		return errClientGone
+	}
+	return s.write(nil, ev)
+}
+
+// Close ends the response and closes the connection.
+func (s *eventStream) Close() {
+	if s.chunked {
+		_ = s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		_, _ = s.conn.Write([]byte("0\r\n\r\n"))
+	}
+	_ = s.conn.Close()
+}
+
+// write sends head (if any) and ev in one write.
+func (s *eventStream) write(head []byte, ev application.Event) error {
+	var body bytes.Buffer
 	if ev.Kind == application.EventHeartbeat {
-		buf.WriteString(": heartbeat\n\n")
+		body.WriteString(": heartbeat\n\n")
 	} else {
 		var data []byte
 		var err error
@@ -71,13 +121,33 @@ func (w *eventWriter) event(ev application.Event) error {
 		if err != nil {
 			return err
 		}
-		writeEvent(&buf, string(ev.Kind), data)
+		writeEvent(&body, string(ev.Kind), data)
 	}
-	if _, err := w.w.Write(buf.Bytes()); err != nil {
+	out := head
+	if s.chunked {
+		out = fmt.Appendf(out, "%x\r\n", body.Len())
+		out = append(append(out, body.Bytes()...), "\r\n"...)
+	} else {
+		out = append(out, body.Bytes()...)
+	}
+	if err := s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout)); err != nil {
 		return err
 	}
-	w.flush()
-	return nil
+	_, err := s.conn.Write(out)
+	return err
+}
+
+// gone reports whether the client has closed its end. It sends nothing after its
+// request, so a read that finds the end of the stream or a reset, rather than nothing
+// within a microsecond, means it left.
+func (s *eventStream) gone() bool {
+	if err := s.conn.SetReadDeadline(time.Now().Add(time.Microsecond)); err != nil {
+		return true
+	}
+	var b [1]byte
+	_, err := s.conn.Read(b[:])
+	var ne net.Error
+	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
 }
 
 // writeEvent appends one event to buf: its name, then each line of data as a data line
@@ -138,26 +208,3 @@ func (h *Handler) cancelGeneration(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, toStatusResponse(st))
 }
-
-// liveStreams holds the streams use case and ends every open stream when the server
-// shuts down, so that shutdown does not wait for clients that never hang up; they
-// reconnect to another replica.
-type liveStreams struct {
-	use      *application.Streams
-	base     context.Context
-	shutdown context.CancelFunc // ends every open stream; safe to call more than once
-}
-
-func newLiveStreams(use *application.Streams) *liveStreams {
-	base, cancel := context.WithCancel(context.Background())
-	return &liveStreams{use: use, base: base, shutdown: cancel}
-}
-
-// context is ctx, also cancelled when the server shuts down.
-func (s *liveStreams) context(ctx context.Context) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	stop := context.AfterFunc(s.base, func() { cancel(errShuttingDown) })
-	return ctx, func() { stop(); cancel(nil) }
-}
-
-var errShuttingDown = errors.New("server shutting down")

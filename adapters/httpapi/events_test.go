@@ -5,12 +5,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/naengbu/recipe-ai/adapters/httpapi"
+	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/domain"
 )
 
@@ -192,6 +199,114 @@ func TestCancel(t *testing.T) {
 			if e, _ := body["error"].(map[string]any); e["code"] != tt.wantCode {
 				t.Errorf("%s: body = %v, want error code %s", tt.name, body, tt.wantCode)
 			}
+		}
+	}
+}
+
+// newStreamingAPI is newAPI that also hands back the streams use case and the handler.
+func newStreamingAPI(jobs *memJobs) (*httptest.Server, *application.Streams, *httpapi.Handler) {
+	g := application.NewGenerations(jobs, jobs, nil, func() time.Time { return testNow })
+	streams := application.NewStreams(jobs, jobs, testHeartbeat)
+	log := zap.NewNop()
+	h := httpapi.NewHandler(g, streams, log)
+	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
+	return httptest.NewServer(httpapi.NewRouter(h, ops, nil, log)), streams, h
+}
+
+// rawStream asks for id's events on a connection of its own, with header lines added.
+func rawStream(t *testing.T, srv *httptest.Server, id domain.JobID, header string) (net.Conn, *http.Response) {
+	t.Helper()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	req := "GET /v1/recipe/status/" + string(id) + "/events HTTP/1.1\r\nHost: test\r\n" + header + "\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read the answer: %v", err)
+	}
+	return conn, resp
+}
+
+func TestEventsStreamCarriesTheRequestIDAndEndsCleanly(t *testing.T) {
+	jobs := newMemJobs()
+	srv, _, _ := newStreamingAPI(jobs)
+	t.Cleanup(srv.Close)
+	running := domain.JobStatus{ID: knownID, Status: domain.Processing(10), Attempts: 1, CreatedAt: testNow, UpdatedAt: testNow}
+	jobs.set(running)
+
+	_, resp := rawStream(t, srv, knownID, "X-Request-ID: trace-42\r\n")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Request-ID") != "trace-42" ||
+		resp.Header.Get("Content-Type") != "text/event-stream" || len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" {
+		t.Fatalf("answer = %d %v %v, want 200 text/event-stream, chunked, X-Request-ID trace-42", resp.StatusCode, resp.Header, resp.TransferEncoding)
+	}
+	events := readEvents(t, bufio.NewReader(resp.Body))
+	if ev := next(t, events, true); ev.name != "status" {
+		t.Fatalf("first event = %+v, want status", ev)
+	}
+	done := running
+	done.Status, done.UpdatedAt = domain.Completed(), testNow.Add(time.Second)
+	jobs.set(done)
+	if ev := next(t, events, true); ev.name != "completed" {
+		t.Fatalf("event after completion = %+v, want completed", ev)
+	}
+	if _, ok := <-events; ok {
+		t.Fatal("more after the terminal event")
+	}
+	// A clean end of the chunked body: reading it through gives io.EOF, not
+	// io.ErrUnexpectedEOF as a connection closed mid-answer would.
+	if _, err := resp.Body.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("body after the end: %v, want io.EOF", err)
+	}
+}
+
+func TestEventsLetGoOfAClientThatHungUp(t *testing.T) {
+	jobs := newMemJobs()
+	srv, streams, _ := newStreamingAPI(jobs)
+	t.Cleanup(srv.Close)
+	jobs.set(domain.JobStatus{ID: knownID, Status: domain.Pending(), CreatedAt: testNow, UpdatedAt: testNow})
+	conn, resp := rawStream(t, srv, knownID, "")
+	if ev := next(t, readEvents(t, bufio.NewReader(resp.Body)), true); ev.name != "status" {
+		t.Fatalf("first event = %+v, want status", ev)
+	}
+	if streams.Len() != 1 {
+		t.Fatalf("open streams = %d, want 1", streams.Len())
+	}
+	conn.Close()
+	for deadline := time.Now().Add(5 * time.Second); streams.Len() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stream of a client that hung up is still open after 5s (heartbeat %v)", testHeartbeat)
+		}
+	}
+}
+
+func TestEventsShutdownEndsOpenStreams(t *testing.T) {
+	jobs := newMemJobs()
+	srv, _, h := newStreamingAPI(jobs)
+	t.Cleanup(srv.Close)
+	jobs.set(domain.JobStatus{ID: knownID, Status: domain.Pending(), CreatedAt: testNow, UpdatedAt: testNow})
+	_, events := openStream(t, srv, knownID)
+	if ev := next(t, events, true); ev.name != "status" {
+		t.Fatalf("first event = %+v, want status", ev)
+	}
+	h.CloseStreams()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			if ev.name != "comment" {
+				t.Fatalf("event after shutdown: %+v", ev)
+			}
+		case <-deadline:
+			t.Fatal("the stream is still open 5s after shutdown began")
 		}
 	}
 }

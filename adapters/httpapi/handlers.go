@@ -17,17 +17,17 @@ const maxIdempotencyKey = 128
 // Handler serves the recipe routes.
 type Handler struct {
 	generations *application.Generations
-	streams     *liveStreams
+	streams     *application.Streams
 	log         *zap.Logger
 }
 
 // NewHandler builds the recipe routes' handler on the use cases.
 func NewHandler(g *application.Generations, s *application.Streams, log *zap.Logger) *Handler {
-	return &Handler{generations: g, streams: newLiveStreams(s), log: log.Named("http")}
+	return &Handler{generations: g, streams: s, log: log.Named("http")}
 }
 
 // CloseStreams ends every open event stream; the server calls it when it shuts down.
-func (h *Handler) CloseStreams() { h.streams.shutdown() }
+func (h *Handler) CloseStreams() { h.streams.Close() }
 
 // createGeneration godoc
 // @Summary     Queue a recipe generation

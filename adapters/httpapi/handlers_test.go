@@ -34,7 +34,7 @@ type memJobs struct {
 	byKey     map[string]application.Idempotency
 	keyJob    map[string]domain.JobID
 	statuses  map[domain.JobID]domain.JobStatus
-	watchers  map[domain.JobID][]chan struct{}
+	watchers  map[domain.JobID][]func()
 }
 
 func newMemJobs() *memJobs {
@@ -42,17 +42,16 @@ func newMemJobs() *memJobs {
 		byKey:    make(map[string]application.Idempotency),
 		keyJob:   make(map[string]domain.JobID),
 		statuses: make(map[domain.JobID]domain.JobStatus),
-		watchers: make(map[domain.JobID][]chan struct{}),
+		watchers: make(map[domain.JobID][]func()),
 	}
 }
 
 // Watch is the jobs' change feed: set announces each change.
-func (m *memJobs) Watch(id domain.JobID) (<-chan struct{}, func()) {
+func (m *memJobs) Watch(id domain.JobID, poke func()) func() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	ch := make(chan struct{}, 1)
-	m.watchers[id] = append(m.watchers[id], ch)
-	return ch, func() {}
+	m.watchers[id] = append(m.watchers[id], poke)
+	return func() {}
 }
 
 // set stores a job's status and announces the change.
@@ -60,11 +59,8 @@ func (m *memJobs) set(st domain.JobStatus) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.statuses[st.ID] = st
-	for _, ch := range m.watchers[st.ID] {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
+	for _, poke := range m.watchers[st.ID] {
+		poke()
 	}
 }
 
@@ -128,7 +124,7 @@ const testHeartbeat = 50 * time.Millisecond
 // silentFeed announces nothing.
 type silentFeed struct{}
 
-func (silentFeed) Watch(domain.JobID) (<-chan struct{}, func()) { return nil, func() {} }
+func (silentFeed) Watch(domain.JobID, func()) func() { return func() {} }
 
 // newAPI is the api's router on the real use cases over jobs, always ready, with an
 // empty metrics registry.

@@ -25,15 +25,8 @@ type Feed struct {
 	done     chan struct{}
 }
 
-type watcher struct{ changes chan struct{} }
-
-// poke tells the watcher its job may have changed; a poke already waiting covers this one.
-func (w *watcher) poke() {
-	select {
-	case w.changes <- struct{}{}:
-	default:
-	}
-}
+// watcher is one follower of a job; its poke must return at once.
+type watcher struct{ poke func() }
 
 // NewFeed builds the feed of the queue named by QUEUE_NAME; Start subscribes.
 func NewFeed(rdb redis.UniversalClient, cfg config.Config, log *zap.Logger) *Feed {
@@ -76,8 +69,8 @@ func (f *Feed) Stop() error {
 }
 
 // Watch follows id; see application.ChangeFeed.
-func (f *Feed) Watch(id domain.JobID) (<-chan struct{}, func()) {
-	w := &watcher{changes: make(chan struct{}, 1)}
+func (f *Feed) Watch(id domain.JobID, poke func()) func() {
+	w := &watcher{poke: poke}
 	f.mu.Lock()
 	set := f.watchers[id]
 	if set == nil {
@@ -86,16 +79,15 @@ func (f *Feed) Watch(id domain.JobID) (<-chan struct{}, func()) {
 	}
 	set[w] = struct{}{}
 	f.mu.Unlock()
-	var once sync.Once
-	return w.changes, func() {
-		once.Do(func() {
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			delete(f.watchers[id], w)
-			if len(f.watchers[id]) == 0 {
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if set := f.watchers[id]; set != nil {
+			delete(set, w)
+			if len(set) == 0 {
 				delete(f.watchers, id)
 			}
-		})
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package valkey_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -10,93 +11,85 @@ import (
 	"github.com/naengbu/recipe-ai/domain"
 )
 
-func poked(t *testing.T, ch <-chan struct{}, what string) {
+// pokes counts a watcher's pokes on a channel.
+func pokes() (chan struct{}, func()) {
+	ch := make(chan struct{}, 64)
+	return ch, func() { ch <- struct{}{} }
+}
+
+func waitPoke(t *testing.T, ch chan struct{}, what string) {
 	t.Helper()
 	select {
 	case <-ch:
 	case <-time.After(5 * time.Second):
-		t.Fatalf("no poke after %s", what)
+		t.Fatalf("no poke within 5s after %s", what)
 	}
 }
 
-func quiet(t *testing.T, ch <-chan struct{}, what string) {
-	t.Helper()
-	select {
-	case <-ch:
-		t.Fatalf("poked after %s, want nothing", what)
-	case <-time.After(200 * time.Millisecond):
-	}
-}
-
-// Every change a worker makes reaches the watchers of that job through one subscription,
-// however many streams are open.
-func TestFeedAnnouncesEachChangeToItsJobsWatchers(t *testing.T) {
+func TestFeedPokesTheWatchersOfAJobAtEachProgressWrite(t *testing.T) {
 	f := newFixture(t, valkeytest.Shared(t), nil)
 	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
 	feed.Start()
 	t.Cleanup(func() { _ = feed.Stop() })
 
-	release := make(chan struct{})
-	f.gen.on("watched", func(ctx context.Context, _ int) error {
-		<-release
-		return nil
-	})
-	id := f.submit("watched")
-	other := f.submit("other")
-	changes, stop := feed.Watch(id)
-	defer stop()
-	_, stopOther := feed.Watch(other)
-	for range 200 { // many streams of one job
-		_, s := feed.Watch(id)
-		defer s()
-	}
-	waitSubscribed(t, f, 1)
-
+	f.gen.on("held", func(ctx context.Context, _ int) error { <-ctx.Done(); return ctx.Err() })
+	id, other := f.submit("held"), f.submit("other")
+	mine, poke := pokes()
+	stop := feed.Watch(id, poke)
+	theirs, pokeOther := pokes()
+	defer feed.Watch(other, pokeOther)()
+	f.gen.on("other", func(ctx context.Context, _ int) error { <-ctx.Done(); return ctx.Err() })
 	f.consumer()
-	poked(t, changes, "the claim")
 	f.waitReported(id)
-	close(release)
-	f.waitState(id, domain.StateCompleted)
-	poked(t, changes, "the completion")
-
-	stopOther()
-	if n := f.rdb.PubSubNumSub(context.Background(), "recipe:{"+f.cfg.QueueName+"}:events").Val(); n["recipe:{"+f.cfg.QueueName+"}:events"] != 1 {
-		t.Errorf("subscribers of the events channel = %v, want 1 for all streams", n)
+	f.waitReported(other)
+	time.Sleep(50 * time.Millisecond)
+	for _, ch := range []chan struct{}{mine, theirs} { // the claims and the worker's own reports
+		for len(ch) > 0 {
+			<-ch
+		}
 	}
-	if got := feed.Watching(); got != 201 {
-		t.Errorf("Watching() = %d, want 201", got)
+
+	ctx := context.Background()
+	token, err := valkey.LeaseToken(ctx, f.rdb, f.cfg.QueueName, id)
+	if err != nil || token == "" {
+		t.Fatalf("LeaseToken(running job) = %q, %v; want its token", token, err)
 	}
-}
+	written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, token, 50)
+	if err != nil || !written {
+		t.Fatalf("WriteProgress(50) = %v, %v; want written", written, err)
+	}
+	waitPoke(t, mine, "progress 50")
+	if st, err := f.queue.Status(ctx, id); err != nil || st.Status.Progress() != 50 {
+		t.Errorf("status after WriteProgress(50) = %+v, %v; want progress 50", st, err)
+	}
+	if written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, token, 40); err != nil || written {
+		t.Errorf("WriteProgress(40) after 50 = %v, %v; want ignored", written, err)
+	}
+	if written, err := valkey.WriteProgress(ctx, f.rdb, f.cfg.QueueName, id, "not-the-lease", 60); err != nil || written {
+		t.Errorf("WriteProgress with another token = %v, %v; want ignored", written, err)
+	}
+	if feed.Watching() != 2 {
+		t.Errorf("Watching() = %d, want 2", feed.Watching())
+	}
 
-// After the subscription reconnects (announcements may have been lost meanwhile), every
-// watcher is poked so that its stream reads its job again.
-func TestFeedPokesEveryWatcherAfterAReconnect(t *testing.T) {
-	srv := valkeytest.Start(t, false)
-	f := newFixture(t, srv, nil)
-	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
-	feed.Start()
-	t.Cleanup(func() { _ = feed.Stop() })
-	changes, stop := feed.Watch(domain.NewJobID())
-	defer stop()
-	poked(t, changes, "the first subscription")
-	quiet(t, changes, "nothing happened")
-
-	srv.Stop()
-	time.Sleep(300 * time.Millisecond)
-	if err := srv.Restart(); err != nil {
+	stop()
+	stop() // a second stop is harmless
+	if _, err := f.queue.Cancel(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	poked(t, changes, "the reconnect")
-}
-
-func waitSubscribed(t *testing.T, f *fixture, want int64) {
-	t.Helper()
-	channel := "recipe:{" + f.cfg.QueueName + "}:events"
-	deadline := time.Now().Add(5 * time.Second)
-	for f.rdb.PubSubNumSub(context.Background(), channel).Val()[channel] < want {
-		if time.Now().After(deadline) {
-			t.Fatal("the feed never subscribed")
-		}
-		time.Sleep(10 * time.Millisecond)
+	if _, err := valkey.LeaseToken(ctx, f.rdb, f.cfg.QueueName, id); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("LeaseToken(cancelled job) error = %v, want ErrNotFound", err)
+	}
+	if _, err := f.queue.Cancel(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	waitPoke(t, theirs, "the other job was cancelled") // announcements still flow...
+	select {
+	case <-mine: // ...but not to a stopped watch
+		t.Error("a stopped watch was poked")
+	case <-time.After(100 * time.Millisecond):
+	}
+	if feed.Watching() != 1 {
+		t.Errorf("Watching() after one stop = %d, want 1", feed.Watching())
 	}
 }

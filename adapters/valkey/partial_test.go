@@ -108,7 +108,7 @@ func follow(t *testing.T, f *fixture, id domain.JobID) <-chan string {
 	out := make(chan string, 64)
 	go func() {
 		defer close(out)
-		_ = application.NewStreams(f.queue, feed, time.Second).Follow(ctx, id, func(ev application.Event) error {
+		_ = application.NewStreams(f.queue, feed, time.Second).FollowEach(ctx, id, func(ev application.Event) error {
 			switch {
 			case ev.Kind == application.EventRecipe && ev.Reset:
 				out <- "reset"

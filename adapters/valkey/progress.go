@@ -113,3 +113,36 @@ func merge(prev, u progressUpdate) progressUpdate {
 	}
 	return prev
 }
+
+// progressCmd sends one progress report through run (EvalSha in a pipeline, Run alone).
+func progressCmd(ctx context.Context, c redis.Scripter, k keys, u progressUpdate,
+	run func(context.Context, redis.Scripter, []string, ...any) *redis.Cmd) *redis.Cmd {
+	return run(ctx, c, []string{k.job(u.id)}, u.token, u.progress, k.eventsChannel(), string(u.id))
+}
+
+// WriteProgress writes one progress report of a running job as a worker's progress
+// writer does, through the same script: it is written, and announced to the api's
+// streams, only while token holds the job's lease and progress is higher than before.
+// It reports whether it was written. Workers report through their consumer; this is for
+// tools that stand in for a worker, such as the benchmarks.
+func WriteProgress(ctx context.Context, rdb redis.UniversalClient, queue string, id domain.JobID, token string, progress int) (bool, error) {
+	n, err := progressCmd(ctx, rdb, newKeys(queue), progressUpdate{id: id, token: token, progress: progress}, progressScript.Run).Int()
+	if err != nil {
+		return false, translate(err)
+	}
+	return n == 1, nil
+}
+
+// LeaseToken returns the lease token under which a worker holds the running job id, for
+// WriteProgress; domain.ErrNotFound when the job is not held.
+func LeaseToken(ctx context.Context, rdb redis.UniversalClient, queue string, id domain.JobID) (string, error) {
+	f, err := rdb.HMGet(ctx, newKeys(queue).job(id), "state", "lease").Result()
+	if err != nil {
+		return "", translate(err)
+	}
+	token, _ := f[1].(string)
+	if f[0] != string(domain.StateProcessing) || token == "" {
+		return "", domain.ErrNotFound
+	}
+	return token, nil
+}

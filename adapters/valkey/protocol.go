@@ -57,7 +57,7 @@ const claimedProgress = domain.ProgressStarted
 // sweepCounts is what one sweep did.
 type sweepCounts struct {
 	Recovered int64 // jobs of dead workers put back on the pending list (an attempt spent)
-	Refunded  int64 // jobs whose claim was never confirmed, put back without spending an attempt
+	Refunded  int64 // jobs whose claim was never confirmed, or whose live worker no longer renews them, put back without spending an attempt
 	Promoted  int64 // due retries and waits put on the pending list
 	Returned  int64 // ids BLMOVE left in flight, put back on the pending list
 	Failed    int64 // jobs of dead workers out of attempts, moved to the dead letters

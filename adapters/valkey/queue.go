@@ -28,13 +28,13 @@ type Queue struct {
 	tracing    *jobTracing // nil traces nothing; the api's module sets it when tracing is on
 }
 
-// NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL;
-// Close stops its background sender.
+// NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH, RESULT_TTL and
+// ENQUEUE_WAIT_REPLICAS; Close stops its background sender.
 func NewQueue(rdb redis.UniversalClient, cfg config.Config) *Queue {
 	stop := make(chan struct{})
 	k := newKeys(cfg.QueueName)
 	return &Queue{
-		rdb: rdb, enqueuer: newEnqueuer(rdb, k, cfg.QueueMaxLength, stop), stop: stop,
+		rdb: rdb, enqueuer: newEnqueuer(rdb, k, cfg.QueueMaxLength, cfg.EnqueueWaitReplicas, stop), stop: stop,
 		keys: k, maxPending: cfg.QueueMaxLength, resultTTL: cfg.ResultTTL,
 	}
 }

@@ -105,7 +105,7 @@ func (c *Consumer) sweep(ctx context.Context) error {
 		c.log.Warn("recovered jobs of lost workers", zap.Int64("requeued", n.Recovered), zap.Int64("failed", n.Failed))
 	}
 	if n.Refunded > 0 {
-		c.log.Info("returned unconfirmed claims without spending an attempt", zap.Int64("jobs", n.Refunded))
+		c.log.Info("returned unconfirmed or abandoned claims without spending an attempt", zap.Int64("jobs", n.Refunded))
 	}
 	return nil
 }

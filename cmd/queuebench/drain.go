@@ -23,7 +23,9 @@ type workerProcess struct {
 	out *bufio.Reader
 }
 
-func startWorker(s settings, recordLatency bool) (*workerProcess, error) {
+// startWorker starts one worker process on the benchmark's queue; env (NAME=value)
+// adds to or overrides its settings.
+func startWorker(s settings, env ...string) (*workerProcess, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -35,8 +37,8 @@ func startWorker(s settings, recordLatency bool) (*workerProcess, error) {
 		"QUEUE_NAME="+benchQueue,
 		fmt.Sprintf("WORKER_CONCURRENCY=%d", s.conc),
 		"LOG_LEVEL=warn",
-		fmt.Sprintf("%s=%t", recordLatencyEnv, recordLatency),
 	)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := cmd.StdoutPipe()
@@ -58,17 +60,22 @@ func startWorker(s settings, recordLatency bool) (*workerProcess, error) {
 
 // peakRSS returns the worker's VmHWM in MiB.
 func (w *workerProcess) peakRSS() (float64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", w.cmd.Process.Pid))
+	return procMemory(w.cmd.Process.Pid, "VmHWM")
+}
+
+// procMemory reads one memory field of a process's /proc status (VmRSS, VmHWM), in MiB.
+func procMemory(pid int, field string) (float64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kb / 1024, err
 		}
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", w.cmd.Process.Pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 // stop sends SIGTERM and returns the latencies (µs) the worker recorded, if any.
@@ -123,7 +130,7 @@ func measureDrain(ctx context.Context, rdb *redis.Client, s settings) (rate, rss
 	if _, err := p.submitAll(ctx, s.n, s.conc); err != nil {
 		return 0, 0, err
 	}
-	w, err := startWorker(s, false)
+	w, err := startWorker(s)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -70,7 +70,7 @@ type producer struct {
 }
 
 func newProducer(s settings) (*producer, error) {
-	cfg, err := benchConfig(s, map[string]string{"QUEUE_MAX_LENGTH": strconv.Itoa(10 * max(s.n, s.latN))})
+	cfg, err := benchConfig(s, map[string]string{"QUEUE_MAX_LENGTH": strconv.Itoa(10 * max(s.n, s.latN, s.sseStreams))})
 	if err != nil {
 		return nil, err
 	}
@@ -83,15 +83,21 @@ func newProducer(s settings) (*producer, error) {
 }
 
 func (p *producer) submit(ctx context.Context, seq int) error {
+	_, err := p.submitJob(ctx, seq)
+	return err
+}
+
+// submitJob submits job number seq and returns its id.
+func (p *producer) submitJob(ctx context.Context, seq int) (domain.JobID, error) {
 	enqUs := time.Now().UnixMicro()
 	req, err := parseBody(jobBody(seq, enqUs))
 	if err != nil {
-		return err
+		return "", err
 	}
 	// The request id carries the enqueue time to the worker, as X-Request-ID would.
 	rid := "bench-" + strconv.Itoa(seq) + "-" + strconv.FormatInt(enqUs, 10)
-	_, err = p.gens.Submit(ctx, req, application.Submission{RequestID: rid})
-	return err
+	job, err := p.gens.Submit(ctx, req, application.Submission{RequestID: rid})
+	return job.ID, err
 }
 
 // submitAll submits n jobs from conc producers and returns how long it took.

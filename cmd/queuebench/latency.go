@@ -23,7 +23,7 @@ func measureLatency(ctx context.Context, rdb *redis.Client, s settings) (latenci
 		return latencies{}, err
 	}
 	defer p.rdb.Close()
-	w, err := startWorker(s, true)
+	w, err := startWorker(s, recordLatencyEnv+"=true")
 	if err != nil {
 		return latencies{}, err
 	}

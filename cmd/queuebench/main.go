@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/naengbu/recipe-ai/domain"
 )
 
 // settings are the benchmark's sizes, from the environment.
@@ -26,11 +28,18 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, stream or engine alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, stream, sse_idle, sse_latency (sse: both) or engine alone; all when empty
+
+	sseStreams    int // idle event streams held by one api process
+	sseLatStreams int // streams open while the event latency is measured
+	sseEvents     int // progress reports whose delay is measured
+	sseRate       int // progress reports per second
 }
 
 // measures reports whether the run includes the named phase.
-func (s settings) measures(phase string) bool { return s.only == "" || s.only == phase }
+func (s settings) measures(phase string) bool {
+	return s.only == "" || s.only == phase || (s.only == "sse" && strings.HasPrefix(phase, "sse_"))
+}
 
 func loadSettings() settings {
 	return settings{
@@ -42,6 +51,11 @@ func loadSettings() settings {
 		latN:    envInt("PEERS_LAT_N", 2000),
 		latRate: envInt("PEERS_LAT_RATE", 500),
 		only:    os.Getenv("PEERS_MEASURE"),
+
+		sseStreams:    envInt("PEERS_SSE_STREAMS", 10000),
+		sseLatStreams: envInt("PEERS_SSE_LAT_STREAMS", 1000),
+		sseEvents:     envInt("PEERS_SSE_EVENTS", 2000),
+		sseRate:       envInt("PEERS_SSE_RATE", 500),
 	}
 }
 
@@ -131,10 +145,69 @@ func run() error {
 			return fmt.Errorf("stream: %w", err)
 		}
 	}
+	if err := benchStreams(ctx, rdb, r, s); err != nil {
+		return err
+	}
 	if !s.measures("engine") {
 		return nil
 	}
 	return benchEngine(r)
+}
+
+// benchStreams measures the api binary's event streams: the memory of idle streams and
+// the delay of a progress report.
+func benchStreams(ctx context.Context, rdb *redis.Client, r *reporter, s settings) error {
+	if !s.measures("sse_idle") && !s.measures("sse_latency") {
+		return nil
+	}
+	if maxEvents := s.sseLatStreams * (99 - domain.ProgressGenerating); s.sseEvents > maxEvents {
+		return fmt.Errorf("PEERS_SSE_EVENTS: at most %d with %d streams (progress stops at 99)", maxEvents, s.sseLatStreams)
+	}
+	bin := os.Getenv("PEERS_API_BIN") // another build of cmd/api, to compare versions
+	if bin == "" {
+		dir, err := os.MkdirTemp("", "queuebench-api-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		progressf("building the api binary")
+		if bin, err = apiBinary(dir); err != nil {
+			return err
+		}
+	}
+	var rss, peak []float64
+	var p50, p95, p99 []float64
+	for rep := 1; rep <= s.reps; rep++ {
+		if s.measures("sse_idle") {
+			progressf("rep %d/%d: %d idle event streams on one api process", rep, s.reps, s.sseStreams)
+			m, err := measureIdleStreams(ctx, rdb, s, bin)
+			if err != nil {
+				return fmt.Errorf("sse_idle: %w", err)
+			}
+			rss, peak = append(rss, m.rss), append(peak, m.peak)
+		}
+		if s.measures("sse_latency") {
+			progressf("rep %d/%d: delay of %d progress reports at %d/s with %d streams open", rep, s.reps, s.sseEvents, s.sseRate, s.sseLatStreams)
+			lat, err := measureEventLatency(ctx, rdb, s, bin)
+			if err != nil {
+				return fmt.Errorf("sse_latency: %w", err)
+			}
+			p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
+		}
+	}
+	if len(rss) > 0 {
+		idle := map[string]any{"n": s.sseStreams, "concurrency": streamOpeners, "api_processes": 1, "target_mib": 150}
+		r.line("sse_idle_streams_rss", "MiB", "lower", rss, idle)
+		r.line("sse_idle_streams_peak_rss", "MiB", "lower", peak, idle)
+	}
+	if len(p50) > 0 {
+		lat := map[string]any{"n": s.sseEvents, "concurrency": s.sseLatStreams, "streams": s.sseLatStreams,
+			"rate": s.sseRate, "api_processes": 1, "target_p99_ms": 10}
+		r.line("sse_event_latency_p50", "ms", "lower", p50, lat)
+		r.line("sse_event_latency_p95", "ms", "lower", p95, lat)
+		r.line("sse_event_latency_p99", "ms", "lower", p99, lat)
+	}
+	return nil
 }
 
 func progressf(format string, args ...any) {

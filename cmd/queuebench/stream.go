@@ -190,7 +190,7 @@ func timeJob(ctx context.Context, gens *application.Generations, streams *applic
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	err = streams.Follow(ctx, job.ID, func(ev application.Event) error {
+	err = streams.FollowEach(ctx, job.ID, func(ev application.Event) error {
 		switch ev.Kind {
 		case application.EventRecipe:
 			if first == 0 && !ev.Reset {

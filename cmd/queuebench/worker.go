@@ -26,18 +26,27 @@ import (
 const (
 	workerRoleEnv    = "QUEUEBENCH_WORKER"
 	recordLatencyEnv = "QUEUEBENCH_RECORD_LATENCY"
+	// blockEnv makes the generator hold each job until the job's context ends, so that
+	// the jobs stay running under the worker's lease while a benchmark reports progress.
+	blockEnv = "QUEUEBENCH_BLOCK"
 )
 
 // noopGenerator is a provider chain that answers at once with one fixed recipe, which
 // the processor checks as it checks every answer; with recording on, it notes how long
-// each job waited between its enqueue and the start of its handler.
+// each job waited between its enqueue and the start of its handler; with blocking on, it
+// holds each job until the job's context ends.
 type noopGenerator struct {
 	record bool
+	block  bool
 	mu     sync.Mutex
 	waits  []float64 // µs
 }
 
 func (g *noopGenerator) Generate(ctx context.Context, req domain.GenerationRequest, accept application.AcceptFunc, _ application.StreamFunc) (domain.Result, error) {
+	if g.block {
+		<-ctx.Done()
+		return domain.Result{}, context.Cause(ctx)
+	}
 	if g.record {
 		now := time.Now().UnixMicro()
 		if job, ok := application.JobFromContext(ctx); ok {
@@ -66,7 +75,7 @@ func runWorker() error {
 	if err != nil {
 		return err
 	}
-	gen := &noopGenerator{record: os.Getenv(recordLatencyEnv) == "true"}
+	gen := &noopGenerator{record: os.Getenv(recordLatencyEnv) == "true", block: os.Getenv(blockEnv) == "true"}
 	app := fx.New(
 		fx.NopLogger,
 		fx.Supply(cfg, logging.Binary("bench-worker"), tracing.ServiceName("bench-worker")),

@@ -14,6 +14,9 @@
 -- "updated" is absent until the job first changes.
 -- A job whose hash exists already was stored by an earlier run of the same call (go-redis
 -- resends a script after a timeout): it is left as it is, never reset or pushed twice.
+-- A job found again (a repeated idempotency key, a resent call) is written once more with
+-- the value it holds, so that a WAIT after the script also waits for the replicas to
+-- hold that job, whichever connection first wrote it.
 -- Returns 2 fields per job, the verdict of protocol.go's enqueueVerdict and an id: "ok"
 -- and its id, "dup" and the first job's id, "conflict" or "full" and "".
 local t = redis.call("TIME")
@@ -31,11 +34,13 @@ for i = 1, (#KEYS - 2) / 2 do
     local sep = string.find(prev, "|", 1, true)
     if string.sub(prev, 1, sep - 1) == fingerprint then
       verdict, answer = "dup", string.sub(prev, sep + 1)
+      redis.call("SET", idem, prev, "KEEPTTL")
     else
       verdict, answer = "conflict", ""
     end
   elseif redis.call("EXISTS", job) == 1 then
     verdict = "ok"
+    redis.call("HSET", job, "rid", ARGV[a + 2])
   elseif pending >= max_pending then
     verdict, answer = "full", ""
   else

@@ -1,5 +1,5 @@
 -- Extend the lease of a running job, if the caller still holds it; this also confirms
--- the claim.
+-- the claim (and clears the sweep's mark of a lease it extended for a live worker).
 -- KEYS[1] leases zset       KEYS[2] the job's hash
 -- ARGV[1] job id            ARGV[2] lease token        ARGV[3] lease length, ms
 -- Returns 1 when renewed, 0 when the lease was lost (recovered, cancelled or finished).

@@ -3,8 +3,11 @@
 --    progress report (the claim's reply was lost, or its worker died at once) goes back
 --    to pending without spending an attempt; a confirmed job of a worker that is still
 --    alive (its liveness key exists: it lost touch with Valkey for a while) keeps its
---    lease, extended; a job of a dead worker goes back to the head of the pending list,
---    or to the dead letters when it has used up its attempts;
+--    lease, extended once and marked so ("confirmed" 2): if the worker does not renew it
+--    within that extension, it no longer holds the job (say a failover lost the write
+--    that ended it) and the job goes back to pending without spending an attempt; a job
+--    of a dead worker goes back to the head of the pending list, or to the dead letters
+--    when it has used up its attempts;
 -- 2. delayed retries and waits that are due go to the head of the pending list;
 -- 3. ids that a worker moved to the in-flight list with BLMOVE but never claimed (it died
 --    in between) go back to pending once they have sat there for ARGV[2] ms.
@@ -35,6 +38,7 @@ for _, id in ipairs(redis.call("ZRANGEBYSCORE", KEYS[1], "-inf", now, "LIMIT", 0
     refunded = refunded + 1
   elseif f[4] and redis.call("EXISTS", KEYS[8] .. f[4]) == 1 then
     redis.call("ZADD", KEYS[1], now + tonumber(ARGV[4]), id)
+    redis.call("HSET", jk, "confirmed", 2)
     extended = extended + 1
   else
     redis.call("ZREM", KEYS[1], id)

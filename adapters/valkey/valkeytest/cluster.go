@@ -55,3 +55,49 @@ func StartCluster(t testing.TB) []string {
 	}
 	return addrs
 }
+
+// StartClusterReplicas adds one replica to each master of a cluster that StartCluster
+// started, and returns the replicas in the masters' order once each master counts its
+// replica as in sync. The test may Pause and Resume them; they are killed when it ends.
+func StartClusterReplicas(t testing.TB, masters []string) []*Server {
+	t.Helper()
+	ctx := context.Background()
+	replicas := make([]*Server, len(masters))
+	for i, addr := range masters {
+		master := redis.NewClient(&redis.Options{Addr: addr})
+		t.Cleanup(func() { _ = master.Close() })
+		id, err := master.Do(ctx, "CLUSTER", "MYID").Text()
+		if err != nil {
+			t.Fatalf("CLUSTER MYID on %s: %v", addr, err)
+		}
+		if err := master.ConfigSet(ctx, "repl-diskless-sync-delay", "0").Err(); err != nil {
+			t.Fatalf("CONFIG SET on %s: %v", addr, err)
+		}
+		s, err := start(false, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000")
+		if err != nil {
+			unavailable(t, err)
+		}
+		t.Cleanup(s.kill)
+		replicas[i] = s
+		node := redis.NewClient(&redis.Options{Addr: s.Addr})
+		host, port, _ := strings.Cut(addr, ":")
+		if err := node.ClusterMeet(ctx, host, port).Err(); err != nil {
+			t.Fatalf("CLUSTER MEET from %s: %v", s.Addr, err)
+		}
+		// The new node must learn the master's id before it can replicate it.
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			err = node.Do(ctx, "CLUSTER", "REPLICATE", id).Err()
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("CLUSTER REPLICATE %s on %s: %v", id, s.Addr, err)
+			}
+		}
+		_ = node.Close()
+	}
+	for _, addr := range masters {
+		WaitReplicas(t, &Server{Addr: addr}, 1)
+	}
+	return replicas
+}
