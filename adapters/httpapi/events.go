@@ -147,7 +147,7 @@ func (s *eventStream) gone() bool {
 	var b [1]byte
 	_, err := s.conn.Read(b[:])
 	var ne net.Error
-	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
+	return err != nil && (!errors.As(err, &ne) || !ne.Timeout())
 }
 
 // writeEvent appends one event to buf: its name, then each line of data as a data line

@@ -19,7 +19,7 @@ func apiBinary(dir string) (string, error) {
 	cmd := exec.Command("go", "build", "-trimpath", "-o", path, "github.com/naengbu/recipe-ai/cmd/api")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build cmd/api: %v\n%s", err, out)
+		return "", fmt.Errorf("go build cmd/api: %w\n%s", err, out)
 	}
 	return path, nil
 }

@@ -169,7 +169,7 @@ func benchStreams(ctx context.Context, rdb *redis.Client, r *reporter, s setting
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		progressf("building the api binary")
 		if bin, err = apiBinary(dir); err != nil {
 			return err

@@ -54,7 +54,7 @@ func measureIdleStreams(ctx context.Context, rdb *redis.Client, s settings, bin 
 	progressf("opened %d streams in %v", len(streams), time.Since(start).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // idle: nothing changes, the stream goroutines are parked
 	if fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", api.cmd.Process.Pid)); err != nil || len(fds) < len(streams) {
-		return idleMemory{}, fmt.Errorf("api holds %d descriptors for %d streams (%v)", len(fds), len(streams), err)
+		return idleMemory{}, fmt.Errorf("api holds %d descriptors for %d streams (%w)", len(fds), len(streams), err)
 	}
 	rss, peak, err := api.memory()
 	if err != nil {

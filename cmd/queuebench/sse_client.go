@@ -47,7 +47,7 @@ func openStream(addr string, id domain.JobID) (*stream, sseEvent, error) {
 		conn.Close()
 		return nil, sseEvent{}, err
 	}
-	resp, err := http.ReadResponse(bufio.NewReaderSize(conn, 512), req)
+	resp, err := http.ReadResponse(bufio.NewReaderSize(conn, 512), req) //nolint:bodyclose // the stream is read off conn, which the caller closes
 	if err != nil {
 		conn.Close()
 		return nil, sseEvent{}, err
