@@ -33,7 +33,8 @@ test: deps ## Run every test, including the ones against real servers
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
 .PHONY: bench
-bench: deps ## Print benchmark figures as JSON lines (queue and offline engine)
+bench: ## Print benchmark figures as JSON lines (queue, HTTP api with wrk, offline engine)
+	@deployments/ensure-deps.sh wrk
 	$(GO) run ./cmd/queuebench
 
 .PHONY: lint

@@ -26,7 +26,10 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency or engine alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, http or engine alone; all when empty
+	// httpTime and httpThreads: each HTTP load's length and wrk's threads.
+	httpTime    time.Duration
+	httpThreads int
 }
 
 // measures reports whether the run includes the named phase.
@@ -42,6 +45,9 @@ func loadSettings() settings {
 		latN:    envInt("PEERS_LAT_N", 2000),
 		latRate: envInt("PEERS_LAT_RATE", 500),
 		only:    os.Getenv("PEERS_MEASURE"),
+
+		httpTime:    time.Duration(envInt("PEERS_HTTP_SECONDS", 10)) * time.Second,
+		httpThreads: envInt("PEERS_HTTP_THREADS", 2),
 	}
 }
 
@@ -76,6 +82,12 @@ func run() error {
 	drain := make([]float64, 0, s.reps)
 	rss := make([]float64, 0, s.reps)
 	var p50, p95, p99 []float64
+	var httpReps []httpRep
+	bins, cleanup, err := httpSetup(s)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	for rep := 1; rep <= s.reps; rep++ {
 		if s.measures("enqueue") {
 			progressf("rep %d/%d: enqueue %d jobs with %d producers", rep, s.reps, s.n, s.conc)
@@ -109,6 +121,14 @@ func run() error {
 			}
 			p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
 		}
+		if bins != "" {
+			progressf("rep %d/%d: HTTP with wrk, %d connections", rep, s.reps, s.conc)
+			h, err := measureHTTP(ctx, rdb, s, bins)
+			if err != nil {
+				return fmt.Errorf("http: %w", err)
+			}
+			httpReps = append(httpReps, h)
+		}
 	}
 	if len(enqueue) > 0 {
 		r.line("enqueue", "jobs/s", "higher", enqueue, nil)
@@ -125,6 +145,9 @@ func run() error {
 		r.line("latency_p50", "ms", "lower", p50, lat)
 		r.line("latency_p95", "ms", "lower", p95, lat)
 		r.line("latency_p99", "ms", "lower", p99, lat)
+	}
+	if len(httpReps) > 0 {
+		reportHTTP(r, s, httpReps)
 	}
 	if !s.measures("engine") {
 		return nil
