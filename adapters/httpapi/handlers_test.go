@@ -144,7 +144,7 @@ func newAPIWith(queue application.JobQueue, store application.StatusStore, ready
 	}
 	streams := application.NewStreams(store, feed, testHeartbeat)
 	log := zap.NewNop()
-	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), log)
+	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), nil, log)
 }
 
 // call serves one request; header holds extra request headers.

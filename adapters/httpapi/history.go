@@ -25,17 +25,19 @@ var HistoryModule = fx.Module("httpapi.history",
 // HistoryHandler serves a user's past generations.
 type HistoryHandler struct {
 	history *application.History
+	limits  *Limits
 	log     *zap.Logger
 }
 
-// NewHistoryHandler builds the history route's handler on the use case.
-func NewHistoryHandler(h *application.History, log *zap.Logger) *HistoryHandler {
-	return &HistoryHandler{history: h, log: log.Named("http")}
+// NewHistoryHandler builds the history route's handler on the use case; its reads spend
+// from the status budget of limits (nil: unlimited).
+func NewHistoryHandler(h *application.History, limits *Limits, log *zap.Logger) *HistoryHandler {
+	return &HistoryHandler{history: h, limits: limits, log: log.Named("http")}
 }
 
 // Register adds the history route to r. It is a Routes.
 func (h *HistoryHandler) Register(r *gin.Engine) {
-	r.GET("/v1/users/:userId/recipes", h.listHistory)
+	r.GET("/v1/users/:userId/recipes", h.limits.read, h.listHistory)
 }
 
 // listHistory godoc

@@ -72,7 +72,7 @@ func TestRouterServesDocs(t *testing.T) {
 	q := newMemJobs()
 	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), application.NewStreams(q, q, 0), zap.NewNop()),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
-		zap.NewNop(), swagger.Register)
+		nil, zap.NewNop(), swagger.Register)
 	tests := []struct {
 		path     string
 		wantType string

@@ -34,3 +34,7 @@ func (k keys) outbox() string { return k.prefix + "history-outbox" }
 
 // cancelChannel carries the ids of running jobs that were cancelled.
 func (k keys) cancelChannel() string { return k.prefix + "cancel" }
+
+// rate counts one client's requests against one budget of the api (redis_rate adds its
+// own "rate:" in front, which leaves the hash tag in place).
+func (k keys) rate(budget, client string) string { return k.prefix + "limit:" + budget + ":" + client }
