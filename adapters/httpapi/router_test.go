@@ -80,6 +80,8 @@ func TestRouterServesDocs(t *testing.T) {
 	}{
 		{path: "/docs/index.html", wantType: "text/html", wantText: "swagger"},
 		{path: "/docs/doc.json", wantType: "application/json", wantText: `"/v1/recipe/generate"`},
+		{path: "/docs/swagger-ui-bundle.js", wantType: "application/javascript", wantText: "SwaggerUIBundle"},
+		{path: "/docs/swagger-ui.css", wantType: "text/css", wantText: ".swagger-ui"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
