@@ -115,11 +115,22 @@ func warmAndLoad(api *service, req request, s settings) (load, error) {
 		return load{}, err
 	}
 	progressf("  %s %s for %v with %d connections", req.method, req.path, s.httpTime, s.conc)
-	l, err := runWrk(api.url(""), req, s.httpTime, s.conc, s.httpThreads)
-	if err == nil {
-		progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx", l.rate(), l.p50ms(), l.p99ms(), l.failed())
+	before, err := api.cpuTime()
+	if err != nil {
+		return load{}, err
 	}
-	return l, err
+	l, err := runWrk(api.url(""), req, s.httpTime, s.conc, s.httpThreads)
+	if err != nil {
+		return load{}, err
+	}
+	after, err := api.cpuTime()
+	if err != nil {
+		return load{}, err
+	}
+	l.APICPU = float64((after - before).Microseconds()) / float64(l.Requests)
+	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx, api CPU %.1f µs/request",
+		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.cpuUs())
+	return l, nil
 }
 
 // httpReady says why the HTTP measurement cannot run, or nil.
@@ -130,8 +141,8 @@ func httpReady() error {
 	return nil
 }
 
-// reportHTTP prints the HTTP lines: req/s, p50, p99 and non-2xx per route and variant,
-// and the api's peak RSS.
+// reportHTTP prints the HTTP lines: req/s, p50, p99, non-2xx and the api's CPU time per
+// request, per route and variant, and the api's peak RSS.
 func reportHTTP(r *reporter, s settings, reps []httpRep) {
 	// The host is shared: its load before each repetition says how much else ran.
 	loads := make([]float64, len(reps))
@@ -181,6 +192,7 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 		r.lineAs(rt.variant, rt.name+"_p50", "ms", "lower", collect(load.p50ms), p)
 		r.lineAs(rt.variant, rt.name+"_p99", "ms", "lower", collect(load.p99ms), p)
 		r.lineAs(rt.variant, rt.name+"_non_2xx", "responses", "lower", collect(func(l load) float64 { return float64(l.failed()) }), p)
+		r.lineAs(rt.variant, rt.name+"_api_cpu", "µs/request", "lower", collect(load.cpuUs), p)
 	}
 	rss := make([]float64, len(reps))
 	for i, rep := range reps {
@@ -192,8 +204,9 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 }
 
 // httpSetup builds the binaries when the run includes the HTTP measurement and returns
-// their folder ("" when it does not) and a func that removes it. Without wrk the
-// measurement is left out with a line on stderr, unless it was asked for alone.
+// their folder ("" when it does not) and a func that removes it; PEERS_HTTP_BIN names a
+// folder of binaries built before, to compare two versions. Without wrk the measurement
+// is left out with a line on stderr, unless it was asked for alone.
 func httpSetup(s settings) (string, func(), error) {
 	if !s.measures("http") {
 		return "", func() {}, nil
@@ -204,6 +217,10 @@ func httpSetup(s settings) (string, func(), error) {
 		}
 		progressf("skipping the HTTP measurement: %v", err)
 		return "", func() {}, nil
+	}
+	if dir := os.Getenv("PEERS_HTTP_BIN"); dir != "" {
+		progressf("measuring the api and worker binaries in %s", dir)
+		return dir, func() {}, nil
 	}
 	dir, err := os.MkdirTemp("", "queuebench-bin-")
 	if err != nil {

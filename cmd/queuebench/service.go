@@ -103,6 +103,27 @@ func (s *service) peakRSS() (float64, error) {
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", s.cmd.Process.Pid)
 }
 
+// cpuTime returns the CPU time the process has used so far, user and system.
+func (s *service) cpuTime() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command name, which is in parentheses and may hold spaces:
+	// utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+	_, rest, ok := strings.Cut(string(data), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 13 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", s.cmd.Process.Pid)
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, err
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}
+
 // stop ends the process with SIGTERM, or SIGKILL when it has not stopped after 10 s.
 func (s *service) stop() {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
