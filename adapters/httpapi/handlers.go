@@ -47,6 +47,7 @@ func (h *Handler) CloseStreams() { h.streams.shutdown() }
 // @Failure     409 {object} errorResponse
 // @Failure     413 {object} errorResponse
 // @Failure     415 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/generate [post]
 func (h *Handler) createGeneration(c *gin.Context) {
@@ -92,6 +93,7 @@ func (h *Handler) createGeneration(c *gin.Context) {
 // @Param       jobId path string true "Job id from the 202 answer"
 // @Success     200 {object} statusResponse
 // @Failure     404 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/status/{jobId} [get]
 func (h *Handler) getStatus(c *gin.Context) {

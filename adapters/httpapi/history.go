@@ -51,6 +51,7 @@ func (h *HistoryHandler) Register(r *gin.Engine) {
 // @Success     200 {object} historyResponse
 // @Failure     400 {object} errorResponse
 // @Failure     404 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/users/{userId}/recipes [get]
 func (h *HistoryHandler) listHistory(c *gin.Context) {

@@ -88,6 +88,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
@@ -125,6 +131,110 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "description": "A pending job never starts; a running job's provider call is abandoned within 1 s.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "recipes"
+                ],
+                "summary": "Cancel a generation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id from the 202 answer",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the cancelled status",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.statusResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the job already ended",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/recipe/status/{jobId}/events": {
+            "get": {
+                "description": "The current status first (event ` + "`" + `status` + "`" + `), each change as it happens, then exactly one terminal event (` + "`" + `completed` + "`" + `, ` + "`" + `failed` + "`" + ` or ` + "`" + `cancelled` + "`" + `, data = the status object) after which the server closes the stream. A client that connects after the job ended gets the terminal event at once. The event ` + "`" + `recipe` + "`" + ` is reserved for recipes streamed as soon as a model has written them. Comment lines (` + "`" + `: heartbeat` + "`" + `) every 15 s keep idle proxies from closing the stream.",
+                "produces": [
+                    "text/event-stream"
+                ],
+                "tags": [
+                    "recipes"
+                ],
+                "summary": "Follow a generation live (Server-Sent Events)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id from the 202 answer",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "a stream of events whose data is this object",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.statusResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
                         "schema": {
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
@@ -191,6 +301,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
@@ -220,6 +336,16 @@ const docTemplate = `{
                 "statusUrl": {
                     "type": "string",
                     "example": "/v1/recipe/status/KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"
+                },
+                "warnings": {
+                    "description": "Warnings name what the request carried that the service does not understand; absent\nwhen there is nothing to say.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "allergy \"망고\" is not recognised: only ingredients named so are left out"
+                    ]
                 }
             }
         },
@@ -512,6 +638,17 @@ const docTemplate = `{
                 },
                 "error": {
                     "type": "string"
+                },
+                "errorCode": {
+                    "type": "string",
+                    "enum": [
+                        "providers_unavailable",
+                        "providers_rejected",
+                        "content_blocked",
+                        "invalid_answer",
+                        "worker_lost",
+                        "internal"
+                    ]
                 },
                 "jobId": {
                     "type": "string"
