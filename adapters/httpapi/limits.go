@@ -82,9 +82,12 @@ func (l *Limits) read(c *gin.Context) {
 }
 
 func (l *Limits) spend(c *gin.Context, b *limitedBudget) {
-	d, err := l.limiter.Allow(c.Request.Context(), b.Budget, clientOf(c))
+	ctx := c.Request.Context()
+	d, err := l.limiter.Allow(ctx, b.Budget, clientOf(c))
 	if err != nil {
-		l.warn(err)
+		if ctx.Err() == nil { // else the client left: nothing is wrong with the limiter
+			l.warn(err)
+		}
 		return
 	}
 	h := c.Writer.Header()

@@ -130,6 +130,10 @@ func warmAndLoad(api *service, req request, s settings) (load, error) {
 	l.APICPU = float64((after - before).Microseconds()) / float64(l.Requests)
 	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx, api CPU %.1f µs/request",
 		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.cpuUs())
+	if l.failed() > 0 {
+		progressf("  not 2xx: %d status ≥ 400, socket errors: %d connect, %d read, %d write, %d timeout",
+			l.Status, l.Connect, l.Read, l.Write, l.Timeout)
+	}
 	return l, nil
 }
 
