@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -34,9 +36,9 @@ type httpRep struct {
 // the queue (its own), its length (the offline worker drains slower than the api
 // accepts, so a full queue would turn POSTs into 503s) and the rate limits (far above
 // the load).
-func httpEnv(s settings) map[string]string {
+func httpEnv(addr string) map[string]string {
 	return map[string]string{
-		"VALKEY_URL":          fmt.Sprintf("redis://%s/%d", s.addr, s.db),
+		"VALKEY_URL":          "redis://" + addr + "/0",
 		"QUEUE_NAME":          httpQueue,
 		"QUEUE_MAX_LENGTH":    "100000000",
 		"RATE_LIMIT_GENERATE": httpRate,
@@ -45,15 +47,24 @@ func httpEnv(s settings) map[string]string {
 	}
 }
 
+// httpBench is what the HTTP measurement runs on: the binaries and a Valkey server of
+// its own, which no other benchmark flushes while the api uses it.
+type httpBench struct {
+	bin  string
+	addr string
+	rdb  *redis.Client
+}
+
 // measureHTTP runs one repetition: a fresh api and offline worker on a flushed database;
 // GET of a completed job's status, then POST /v1/recipe/generate, each for s.httpTime
 // with s.conc connections after a one-second warm-up; then, on an api with API keys,
 // POST again with the requests spread over httpKeys keys.
-func measureHTTP(ctx context.Context, rdb *redis.Client, s settings, bin string) (httpRep, error) {
-	if err := rdb.FlushDB(ctx).Err(); err != nil {
+func measureHTTP(ctx context.Context, hb *httpBench, s settings) (httpRep, error) {
+	if err := hb.rdb.FlushDB(ctx).Err(); err != nil {
 		return httpRep{}, err
 	}
-	env := httpEnv(s)
+	bin := hb.bin
+	env := httpEnv(hb.addr)
 	worker, err := startService(bin+"/worker", env)
 	if err != nil {
 		return httpRep{}, err
@@ -131,8 +142,8 @@ func warmAndLoad(api *service, req request, s settings) (load, error) {
 	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx, api CPU %.1f µs/request",
 		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.cpuUs())
 	if l.failed() > 0 {
-		progressf("  not 2xx: %d status ≥ 400, socket errors: %d connect, %d read, %d write, %d timeout",
-			l.Status, l.Connect, l.Read, l.Write, l.Timeout)
+		progressf("  not 2xx: %d status ≥ 400 (now: %s), socket errors: %d connect, %d read, %d write, %d timeout",
+			l.Status, sample(api, req), l.Connect, l.Read, l.Write, l.Timeout)
 	}
 	return l, nil
 }
@@ -207,35 +218,57 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 	r.lineAs("default", "api_peak_rss", "MiB", "lower", rss, p)
 }
 
-// httpSetup builds the binaries when the run includes the HTTP measurement and returns
-// their folder ("" when it does not) and a func that removes it; PEERS_HTTP_BIN names a
-// folder of binaries built before, to compare two versions. Without wrk the measurement
-// is left out with a line on stderr, unless it was asked for alone.
-func httpSetup(s settings) (string, func(), error) {
+// httpSetup prepares the HTTP measurement when the run includes it (nil when it does
+// not): it builds the binaries, or takes those in PEERS_HTTP_BIN to compare two versions,
+// and starts a throwaway Valkey server on a free port. The func undoes it all. Without
+// wrk the measurement is left out with a line on stderr, unless it was asked for alone.
+func httpSetup(s settings) (*httpBench, func(), error) {
 	if !s.measures("http") {
-		return "", func() {}, nil
+		return nil, func() {}, nil
 	}
 	if err := httpReady(); err != nil {
 		if s.only == "http" {
-			return "", nil, err
+			return nil, nil, err
 		}
 		progressf("skipping the HTTP measurement: %v", err)
-		return "", func() {}, nil
+		return nil, func() {}, nil
 	}
-	if dir := os.Getenv("PEERS_HTTP_BIN"); dir != "" {
-		progressf("measuring the api and worker binaries in %s", dir)
-		return dir, func() {}, nil
+	var undo []func()
+	cleanup := func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
 	}
-	dir, err := os.MkdirTemp("", "queuebench-bin-")
+	hb := &httpBench{bin: os.Getenv("PEERS_HTTP_BIN")}
+	if hb.bin != "" {
+		progressf("measuring the api and worker binaries in %s", hb.bin)
+	} else {
+		dir, err := os.MkdirTemp("", "queuebench-bin-")
+		if err != nil {
+			return nil, nil, err
+		}
+		undo = append(undo, func() { os.RemoveAll(dir) })
+		progressf("building bin/api and bin/worker for the HTTP measurement")
+		if err := buildBinaries(dir); err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		hb.bin = dir
+	}
+	addr, err := freeLoopbackAddr()
 	if err != nil {
-		return "", nil, err
+		cleanup()
+		return nil, nil, err
 	}
-	progressf("building bin/api and bin/worker for the HTTP measurement")
-	if err := buildBinaries(dir); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
+	stop, err := ensureServer(addr)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
 	}
-	return dir, func() { os.RemoveAll(dir) }, nil
+	hb.addr = addr
+	hb.rdb = redis.NewClient(&redis.Options{Addr: addr})
+	undo = append(undo, stop, func() { hb.rdb.Close() })
+	return hb, cleanup, nil
 }
 
 // loadAverage reads the host's load average over the last minute; 0 when unknown.
@@ -247,4 +280,23 @@ func loadAverage() float64 {
 	var l float64
 	_, _ = fmt.Sscan(string(data), &l)
 	return l
+}
+
+// sample sends req once more and describes the answer, to say what the failures were.
+func sample(api *service, req request) string {
+	r, err := http.NewRequest(req.method, api.url(req.path), strings.NewReader(req.body))
+	if err != nil {
+		return err.Error()
+	}
+	r.Header.Set("Content-Type", "application/json")
+	if len(req.keys) > 0 {
+		r.Header.Set("Authorization", "Bearer "+req.keys[0])
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	return fmt.Sprintf("%d %s", resp.StatusCode, body)
 }

@@ -83,7 +83,7 @@ func run() error {
 	rss := make([]float64, 0, s.reps)
 	var p50, p95, p99 []float64
 	var httpReps []httpRep
-	bins, cleanup, err := httpSetup(s)
+	hb, cleanup, err := httpSetup(s)
 	if err != nil {
 		return err
 	}
@@ -121,9 +121,9 @@ func run() error {
 			}
 			p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
 		}
-		if bins != "" {
+		if hb != nil {
 			progressf("rep %d/%d: HTTP with wrk, %d connections", rep, s.reps, s.conc)
-			h, err := measureHTTP(ctx, rdb, s, bins)
+			h, err := measureHTTP(ctx, hb, s)
 			if err != nil {
 				return fmt.Errorf("http: %w", err)
 			}
