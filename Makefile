@@ -27,21 +27,34 @@ deps: ## Install what the tests need when missing (a redis-server for Valkey)
 	@deployments/ensure-deps.sh
 
 .PHONY: test
-test: deps ## Run every test, including the ones against real servers
+test: deps lint ## Lint, then run every test, including the ones against real servers
 	$(GO) test -race -count=1 -shuffle=on -timeout 20m $(PKGS)
 	@deployments/ensure-deps.sh nginx podman
 	cd deployments && $(GO) test -count=1 -shuffle=on -timeout 20m ./...
 
+.PHONY: screenshots
+screenshots: deps ## Refresh docs/screenshots from the browser tests (headless Chromium)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser(TryPage|Dashboard)' ./cmd/e2e
+
 .PHONY: bench
-bench: ## Print benchmark figures as JSON lines (queue, HTTP api with wrk, offline engine)
+bench: ## Print benchmark figures as JSON lines (queue, HTTP api with wrk, offline engine and its answers' quality)
 	@deployments/ensure-deps.sh wrk
 	$(GO) run ./cmd/queuebench
+	$(GO) run ./cmd/quality
+
+# golangci-lint, pinned; built from the module proxy into .tools on first use.
+GOLANGCI_VERSION := v2.15.0
+GOLANGCI := .tools/golangci-lint-$(GOLANGCI_VERSION)
+
+$(GOLANGCI):
+	@mkdir -p .tools
+	GOBIN=$(CURDIR)/.tools $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+	mv .tools/golangci-lint $(GOLANGCI)
 
 .PHONY: lint
-lint: ## Vet the code and check its formatting
-	$(GO) vet $(PKGS)
+lint: $(GOLANGCI) ## Lint the code (golangci-lint, config in .golangci.yml) and vet the deployments module
+	$(GOLANGCI) run ./...
 	cd deployments && $(GO) vet ./...
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 .PHONY: fmt
 fmt: ## Format the code
@@ -49,7 +62,7 @@ fmt: ## Format the code
 
 .PHONY: swag
 swag: ## Regenerate the OpenAPI document in adapters/httpapi/docs
-	$(GO) run github.com/swaggo/swag/cmd/swag@v1.16.6 init -g docs.go -d adapters/httpapi -o adapters/httpapi/docs --outputTypes go,json --parseInternal
+	UPDATE_DOCS=1 $(GO) test -count=1 -run TestGeneratedDocsAreCurrent ./adapters/httpapi
 
 .PHONY: docker
 docker: ## Build the api and worker images

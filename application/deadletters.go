@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/naengbu/recipe-ai/domain"
@@ -51,4 +52,39 @@ func (d *DeadLetters) Delete(ctx context.Context, id domain.JobID) error {
 		return fmt.Errorf("delete dead letter %s: %w", id, err)
 	}
 	return nil
+}
+
+// MaxRetryAll is the most dead letters one RetryAll puts back.
+const MaxRetryAll = 10 * MaxDeadLetterPage
+
+// RetryAll puts the failed jobs back in the queue, each with a fresh set of attempts, up
+// to MaxRetryAll of them, and returns how many it put back. It takes the list first and
+// then retries, so a job that fails again meanwhile is not retried twice; a job deleted
+// or retried by someone else meanwhile is skipped.
+func (d *DeadLetters) RetryAll(ctx context.Context) (int, error) {
+	var ids []domain.JobID
+	for len(ids) < MaxRetryAll {
+		page, err := d.queue.DeadLetters(ctx, len(ids), MaxDeadLetterPage)
+		if err != nil {
+			return 0, fmt.Errorf("list dead letters: %w", err)
+		}
+		for _, st := range page {
+			ids = append(ids, st.ID)
+		}
+		if len(page) < MaxDeadLetterPage {
+			break
+		}
+	}
+	retried := 0
+	for _, id := range ids[:min(len(ids), MaxRetryAll)] {
+		err := d.queue.RetryDead(ctx, id)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			continue
+		case err != nil:
+			return retried, fmt.Errorf("retry dead letter %s: %w", id, err)
+		}
+		retried++
+	}
+	return retried, nil
 }

@@ -74,6 +74,9 @@ func (s *Streams) Follow(ctx context.Context, id domain.JobID, send func(Event) 
 	changes, stop := s.feed.Watch(id) // before the first read: no change slips in between
 	defer stop()
 	st, err := s.status.Status(ctx, id)
+	if err == nil && !visible(ctx, st.Owner) {
+		err = hidden(id)
+	}
 	if err != nil {
 		return fmt.Errorf("follow job %s: %w", id, err)
 	}

@@ -92,6 +92,7 @@ func (g *Generations) Accept(ctx context.Context, req domain.GenerationRequest, 
 
 func (g *Generations) submit(ctx context.Context, req domain.GenerationRequest, sub Submission) (domain.Job, bool, error) {
 	job := domain.NewJob(g.newID(), req, sub.RequestID, g.now())
+	job.Owner = CallerFrom(ctx)
 	var idem Idempotency
 	if sub.IdempotencyKey != "" {
 		idem = Idempotency{Key: sub.IdempotencyKey, Fingerprint: Fingerprint(req)}
@@ -105,17 +106,25 @@ func (g *Generations) submit(ctx context.Context, req domain.GenerationRequest, 
 	return job, replayed, nil
 }
 
-// Status returns what a client may see of a job.
+// Status returns what a client may see of a job: another API key's job is not found.
 func (g *Generations) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	st, err := g.status.Status(ctx, id)
 	if err != nil {
 		return domain.JobStatus{}, fmt.Errorf("load status %s: %w", id, err)
 	}
+	if !visible(ctx, st.Owner) {
+		return domain.JobStatus{}, hidden(id)
+	}
 	return st, nil
 }
 
-// Cancel cancels a job that has not ended yet.
+// Cancel cancels a job that has not ended yet; another API key's job is not found.
 func (g *Generations) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	if CallerFrom(ctx) != "" { // with API keys, only the job's own key may cancel it
+		if _, err := g.Status(ctx, id); err != nil {
+			return domain.JobStatus{}, fmt.Errorf("cancel job %s: %w", id, err)
+		}
+	}
 	st, err := g.queue.Cancel(ctx, id)
 	if err != nil {
 		return domain.JobStatus{}, fmt.Errorf("cancel job %s: %w", id, err)

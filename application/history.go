@@ -30,7 +30,7 @@ type HistoryReader interface {
 	// times by job id, descending), after the entry cursor names; an empty cursor starts
 	// at the newest. A cursor that this reader did not give out wraps
 	// domain.ErrInvalidInput. An unreachable store wraps ErrUnavailable.
-	ListByUser(ctx context.Context, userID string, limit int, cursor string) (HistoryPage, error)
+	ListByUser(ctx context.Context, owner, userID string, limit int, cursor string) (HistoryPage, error)
 	// Get returns the entry of one job; domain.ErrNotFound when none is kept.
 	Get(ctx context.Context, id domain.JobID) (domain.HistoryEntry, error)
 }
@@ -66,7 +66,7 @@ func (h *History) List(ctx context.Context, userID string, limit int, cursor str
 	if len(fields) > 0 {
 		return HistoryPage{}, &domain.ValidationError{Fields: fields}
 	}
-	page, err := h.reader.ListByUser(ctx, userID, limit, cursor)
+	page, err := h.reader.ListByUser(ctx, CallerFrom(ctx), userID, limit, cursor)
 	if errors.Is(err, domain.ErrInvalidInput) {
 		return HistoryPage{}, &domain.ValidationError{Fields: []domain.FieldError{{
 			Field: "cursor", Message: "is not the nextCursor of an earlier page",

@@ -11,7 +11,7 @@ import (
 
 type historyByID map[domain.JobID]domain.HistoryEntry
 
-func (h historyByID) ListByUser(context.Context, string, int, string) (application.HistoryPage, error) {
+func (h historyByID) ListByUser(context.Context, string, string, int, string) (application.HistoryPage, error) {
 	return application.HistoryPage{}, nil
 }
 

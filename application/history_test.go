@@ -28,7 +28,7 @@ type fakeHistory struct {
 	calls []listCall
 }
 
-func (f *fakeHistory) ListByUser(_ context.Context, userID string, limit int, cursor string) (application.HistoryPage, error) {
+func (f *fakeHistory) ListByUser(_ context.Context, _, userID string, limit int, cursor string) (application.HistoryPage, error) {
 	f.calls = append(f.calls, listCall{userID, limit, cursor})
 	return f.page, f.err
 }

@@ -139,7 +139,7 @@ func (p *Processor) failed(job domain.Job, err error) Outcome {
 }
 
 func (p *Processor) retryOrFail(attempt int, after time.Duration, code domain.FailureCode, err error) Outcome {
-	var cause error = errors.New("temporary failure")
+	cause := errors.New("temporary failure")
 	if after > 0 {
 		cause = &RetryAfterError{After: after, Err: cause}
 	}

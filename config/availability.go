@@ -10,9 +10,6 @@ var unavailable = []struct {
 	set  func(Config) bool
 	what string
 }{
-	{"API_KEYS", func(c Config) bool { return len(c.APIKeys) > 0 }, "API keys are not enforced yet, so the API would stay open"},
-	{"ADMIN_TOKEN", func(c Config) bool { return c.AdminToken != "" }, "the dashboard does not exist yet"},
-	{"OTEL_ENABLED", func(c Config) bool { return c.OTELEnabled }, "tracing is not built in yet"},
 	{"ENQUEUE_WAIT_REPLICAS", func(c Config) bool { return c.EnqueueWaitReplicas > 0 }, "the api does not wait for replicas yet"},
 }
 

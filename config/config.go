@@ -53,6 +53,15 @@ type Config struct {
 	LogLevel    string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat   string `env:"LOG_FORMAT" envDefault:"json"`
 	OTELEnabled bool   `env:"OTEL_ENABLED" envDefault:"false"`
+
+	TryPage bool `env:"TRY_PAGE" envDefault:"true"`
+	// The standard OpenTelemetry variables that choose how spans leave the process (see
+	// tracing.go); the SDK reads the others itself (endpoint, headers, service name, sampler).
+	OTELSDKDisabled    bool   `env:"OTEL_SDK_DISABLED" envDefault:"false"`
+	OTELEndpoint       string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	OTELTracesExporter string `env:"OTEL_TRACES_EXPORTER" envDefault:"otlp"`
+	OTELProtocol       string `env:"OTEL_EXPORTER_OTLP_PROTOCOL" envDefault:"http/protobuf"`
+	OTELTracesProtocol string `env:"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"`
 }
 
 // Provider names AI_PROVIDERS may list.
@@ -146,6 +155,9 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s: want %s", check.name, check.want)
 		}
 	}
+	if err := c.validateTracing(); err != nil {
+		return err
+	}
 	for _, addr := range []struct{ name, value string }{{"HTTP_ADDR", c.HTTPAddr}, {"WORKER_HTTP_ADDR", c.WorkerHTTPAddr}} {
 		if !strings.Contains(addr.value, ":") {
 			return fmt.Errorf("%s: %q is not a listen address such as :8080", addr.name, addr.value)
@@ -181,7 +193,7 @@ func explain(err error) error {
 	var perr env.ParseError
 	if errors.As(err, &perr) {
 		if f, ok := reflect.TypeFor[Config]().FieldByName(perr.Name); ok {
-			return fmt.Errorf("%s: %v", f.Tag.Get("env"), perr.Err)
+			return fmt.Errorf("%s: %w", f.Tag.Get("env"), perr.Err)
 		}
 	}
 	return err

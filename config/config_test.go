@@ -21,24 +21,27 @@ func lookup(env map[string]string) func(string) string {
 // defaults is the configuration the contract's table promises with nothing set.
 func defaults() config.Config {
 	return config.Config{
-		ValkeyURL:         "redis://127.0.0.1:6379/0",
-		QueueName:         "ai-recipe-generation",
-		HTTPAddr:          ":8080",
-		WorkerHTTPAddr:    ":9090",
-		GeminiModel:       "gemini-2.5-flash",
-		OpenAIModel:       "gpt-4o-mini",
-		AITimeout:         60 * time.Second,
-		WorkerConcurrency: 10,
-		JobAttempts:       3,
-		JobBackoff:        2 * time.Second,
-		JobLease:          30 * time.Second,
-		ResultTTL:         10 * time.Minute,
-		QueueMaxLength:    10000,
-		ShutdownTimeout:   30 * time.Second,
-		RateLimitGenerate: config.Rate{Limit: 60, Period: time.Minute},
-		RateLimitStatus:   config.Rate{Limit: 600, Period: time.Minute},
-		LogLevel:          "info",
-		LogFormat:         "json",
+		ValkeyURL:          "redis://127.0.0.1:6379/0",
+		QueueName:          "ai-recipe-generation",
+		HTTPAddr:           ":8080",
+		WorkerHTTPAddr:     ":9090",
+		GeminiModel:        "gemini-2.5-flash",
+		OpenAIModel:        "gpt-4o-mini",
+		AITimeout:          60 * time.Second,
+		WorkerConcurrency:  10,
+		JobAttempts:        3,
+		JobBackoff:         2 * time.Second,
+		JobLease:           30 * time.Second,
+		ResultTTL:          10 * time.Minute,
+		QueueMaxLength:     10000,
+		ShutdownTimeout:    30 * time.Second,
+		RateLimitGenerate:  config.Rate{Limit: 60, Period: time.Minute},
+		RateLimitStatus:    config.Rate{Limit: 600, Period: time.Minute},
+		LogLevel:           "info",
+		LogFormat:          "json",
+		TryPage:            true,
+		OTELTracesExporter: "otlp",
+		OTELProtocol:       "http/protobuf",
 	}
 }
 
@@ -62,8 +65,9 @@ func TestLoadReadsTheContractVariables(t *testing.T) {
 		"GEMINI_API_KEY", "GEMINI_BASE_URL", "GEMINI_MODEL", "HTTP_ADDR",
 		"JOB_ATTEMPTS", "JOB_BACKOFF", "JOB_LEASE", "LOG_FORMAT", "LOG_LEVEL",
 		"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "OTEL_ENABLED",
+		"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_SDK_DISABLED", "OTEL_TRACES_EXPORTER",
 		"QUEUE_MAX_LENGTH", "QUEUE_NAME", "RATE_LIMIT_GENERATE", "RATE_LIMIT_STATUS",
-		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
+		"RESULT_TTL", "SHUTDOWN_TIMEOUT", "TRY_PAGE", "VALKEY_CLUSTER_ADDRS", "VALKEY_SENTINEL_ADDRS",
 		"VALKEY_SENTINEL_MASTER", "VALKEY_URL", "WORKER_CONCURRENCY", "WORKER_HTTP_ADDR",
 	}
 	slices.Sort(want)
@@ -75,36 +79,42 @@ func TestLoadReadsTheContractVariables(t *testing.T) {
 
 func TestLoadValues(t *testing.T) {
 	env := map[string]string{
-		"VALKEY_URL":             "rediss://user:pw@valkey:6380/2",
-		"VALKEY_CLUSTER_ADDRS":   "a:7000,b:7001",
-		"VALKEY_SENTINEL_ADDRS":  "s1:26379,s2:26379",
-		"VALKEY_SENTINEL_MASTER": "mymaster",
-		"QUEUE_NAME":             "recipes-test",
-		"HTTP_ADDR":              "127.0.0.1:18080",
-		"WORKER_HTTP_ADDR":       ":19090",
-		"AI_PROVIDERS":           "openai,gemini,offline",
-		"GEMINI_API_KEY":         "g-key",
-		"GEMINI_MODEL":           "gemini-x",
-		"GEMINI_BASE_URL":        "http://127.0.0.1:1/gemini",
-		"OPENAI_API_KEY":         "o-key",
-		"OPENAI_MODEL":           "gpt-x",
-		"OPENAI_BASE_URL":        "http://127.0.0.1:1/v1",
-		"AI_TIMEOUT":             "5s",
-		"WORKER_CONCURRENCY":     "3",
-		"JOB_ATTEMPTS":           "5",
-		"JOB_BACKOFF":            "100ms",
-		"JOB_LEASE":              "1s",
-		"RESULT_TTL":             "1h",
-		"QUEUE_MAX_LENGTH":       "7",
-		"SHUTDOWN_TIMEOUT":       "0s",
-		"DATABASE_URL":           "postgres://u:p@db/recipes",
-		"API_KEYS":               "k1,k2",
-		"ADMIN_TOKEN":            "admin",
-		"RATE_LIMIT_GENERATE":    "5/s",
-		"RATE_LIMIT_STATUS":      "1000/h",
-		"LOG_LEVEL":              "debug",
-		"LOG_FORMAT":             "console",
-		"OTEL_ENABLED":           "true",
+		"VALKEY_URL":                         "rediss://user:pw@valkey:6380/2",
+		"VALKEY_CLUSTER_ADDRS":               "a:7000,b:7001",
+		"VALKEY_SENTINEL_ADDRS":              "s1:26379,s2:26379",
+		"VALKEY_SENTINEL_MASTER":             "mymaster",
+		"QUEUE_NAME":                         "recipes-test",
+		"HTTP_ADDR":                          "127.0.0.1:18080",
+		"WORKER_HTTP_ADDR":                   ":19090",
+		"AI_PROVIDERS":                       "openai,gemini,offline",
+		"GEMINI_API_KEY":                     "g-key",
+		"GEMINI_MODEL":                       "gemini-x",
+		"GEMINI_BASE_URL":                    "http://127.0.0.1:1/gemini",
+		"OPENAI_API_KEY":                     "o-key",
+		"OPENAI_MODEL":                       "gpt-x",
+		"OPENAI_BASE_URL":                    "http://127.0.0.1:1/v1",
+		"AI_TIMEOUT":                         "5s",
+		"WORKER_CONCURRENCY":                 "3",
+		"JOB_ATTEMPTS":                       "5",
+		"JOB_BACKOFF":                        "100ms",
+		"JOB_LEASE":                          "1s",
+		"RESULT_TTL":                         "1h",
+		"QUEUE_MAX_LENGTH":                   "7",
+		"SHUTDOWN_TIMEOUT":                   "0s",
+		"DATABASE_URL":                       "postgres://u:p@db/recipes",
+		"API_KEYS":                           "k1,k2",
+		"ADMIN_TOKEN":                        "admin",
+		"RATE_LIMIT_GENERATE":                "5/s",
+		"RATE_LIMIT_STATUS":                  "1000/h",
+		"LOG_LEVEL":                          "debug",
+		"LOG_FORMAT":                         "console",
+		"OTEL_ENABLED":                       "true",
+		"TRY_PAGE":                           "false",
+		"OTEL_SDK_DISABLED":                  "true",
+		"OTEL_EXPORTER_OTLP_ENDPOINT":        "http://collector:4318",
+		"OTEL_TRACES_EXPORTER":               "none",
+		"OTEL_EXPORTER_OTLP_PROTOCOL":        "grpc",
+		"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
 	}
 	want := config.Config{
 		ValkeyURL:            "rediss://user:pw@valkey:6380/2",
@@ -137,6 +147,12 @@ func TestLoadValues(t *testing.T) {
 		LogLevel:             "debug",
 		LogFormat:            "console",
 		OTELEnabled:          true,
+		TryPage:              false,
+		OTELSDKDisabled:      true,
+		OTELEndpoint:         "http://collector:4318",
+		OTELTracesExporter:   "none",
+		OTELProtocol:         "grpc",
+		OTELTracesProtocol:   "http/protobuf",
 	}
 	got, err := config.Load(lookup(env))
 	if err != nil {
@@ -219,6 +235,11 @@ func TestLoadErrors(t *testing.T) {
 		{name: "LOG_LEVEL verbose", give: map[string]string{"LOG_LEVEL": "verbose"}, wantVar: "LOG_LEVEL"},
 		{name: "LOG_FORMAT xml", give: map[string]string{"LOG_FORMAT": "xml"}, wantVar: "LOG_FORMAT"},
 		{name: "OTEL_ENABLED maybe", give: map[string]string{"OTEL_ENABLED": "maybe"}, wantVar: "OTEL_ENABLED"},
+		{name: "TRY_PAGE maybe", give: map[string]string{"TRY_PAGE": "maybe"}, wantVar: "TRY_PAGE"},
+		{name: "OTEL_EXPORTER_OTLP_ENDPOINT without a scheme", give: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, wantVar: "OTEL_EXPORTER_OTLP_ENDPOINT"},
+		{name: "OTEL_TRACES_EXPORTER zipkin", give: map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, wantVar: "OTEL_TRACES_EXPORTER"},
+		{name: "OTEL_EXPORTER_OTLP_PROTOCOL http/json", give: map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"}, wantVar: "OTEL_EXPORTER_OTLP_PROTOCOL"},
+		{name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL udp", give: map[string]string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "udp"}, wantVar: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"},
 		{name: "HTTP_ADDR without a port", give: map[string]string{"HTTP_ADDR": "8080"}, wantVar: "HTTP_ADDR"},
 		{name: "WORKER_HTTP_ADDR without a port", give: map[string]string{"WORKER_HTTP_ADDR": "localhost"}, wantVar: "WORKER_HTTP_ADDR"},
 	}
@@ -316,7 +337,7 @@ func TestSecretFormats(t *testing.T) {
 		want string
 	}{
 		{name: "%v", give: fmt.Sprintf("%v", s), want: "[redacted]"},
-		{name: "%s", give: fmt.Sprintf("%s", s), want: "[redacted]"},
+		{name: "%s", give: s.String(), want: "[redacted]"},
 		{name: "%+v", give: fmt.Sprintf("%+v", s), want: "[redacted]"},
 		{name: "%#v", give: fmt.Sprintf("%#v", s), want: `"[redacted]"`},
 		{name: "%q", give: fmt.Sprintf("%q", s), want: `"[redacted]"`},
@@ -409,10 +430,8 @@ func TestCheckAvailableRefusesFeaturesNotBuiltYet(t *testing.T) {
 		want string // the variable the error names; "" for none
 	}{
 		{name: "defaults", env: nil},
-		{name: "api keys", env: map[string]string{"API_KEYS": "k1,k2"}, want: "API_KEYS"},
-		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}, want: "ADMIN_TOKEN"},
-		{name: "tracing", env: map[string]string{"OTEL_ENABLED": "true"}, want: "OTEL_ENABLED"},
-		{name: "tracing off", env: map[string]string{"OTEL_ENABLED": "false"}},
+		{name: "admin token", env: map[string]string{"ADMIN_TOKEN": "secret"}},
+		{name: "tracing", env: map[string]string{"OTEL_ENABLED": "true"}},
 		{name: "replicas", env: map[string]string{"ENQUEUE_WAIT_REPLICAS": "1"}, want: "ENQUEUE_WAIT_REPLICAS"},
 	}
 	for _, tt := range tests {
@@ -429,6 +448,40 @@ func TestCheckAvailableRefusesFeaturesNotBuiltYet(t *testing.T) {
 				t.Errorf("CheckAvailable() = %v, want an error naming %s", err, tt.want)
 			case err != nil && strings.Contains(err.Error(), "\n"):
 				t.Errorf("CheckAvailable() = %q, want one line", err)
+			}
+		})
+	}
+}
+
+func TestTracing(t *testing.T) {
+	tests := []struct {
+		name         string
+		give         map[string]string
+		wantTracing  bool
+		wantProtocol string
+	}{
+		{name: "default", give: nil, wantProtocol: "http/protobuf"},
+		{name: "enabled", give: map[string]string{"OTEL_ENABLED": "true"}, wantTracing: true, wantProtocol: "http/protobuf"},
+		{name: "sdk disabled", give: map[string]string{"OTEL_ENABLED": "true", "OTEL_SDK_DISABLED": "true"}, wantProtocol: "http/protobuf"},
+		{name: "no exporter", give: map[string]string{"OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": "none"}, wantProtocol: "http/protobuf"},
+		{name: "grpc", give: map[string]string{"OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, wantTracing: true, wantProtocol: "grpc"},
+		{
+			name:        "traces protocol wins",
+			give:        map[string]string{"OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"},
+			wantTracing: true, wantProtocol: "http/protobuf",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(lookup(tt.give))
+			if err != nil {
+				t.Fatalf("Load(%v) error = %v", tt.give, err)
+			}
+			if got := cfg.Tracing(); got != tt.wantTracing {
+				t.Errorf("Tracing() = %v, want %v", got, tt.wantTracing)
+			}
+			if got := cfg.OTLPTracesProtocol(); got != tt.wantProtocol {
+				t.Errorf("OTLPTracesProtocol() = %q, want %q", got, tt.wantProtocol)
 			}
 		})
 	}

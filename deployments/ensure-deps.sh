@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests and `make run` need when it is missing: a Valkey-compatible
 # server binary (valkey-server, or Debian's redis-server package) and PostgreSQL's initdb
-# and postgres (Debian's postgresql package), from which the tests make throwaway servers.
+# and postgres (Debian's postgresql package), from which the tests make throwaway servers;
+# and Chromium with a Korean font (Debian's chromium and fonts-nanum), which the pages'
+# browser tests drive headless and take screenshots with.
 # Arguments name extra tools for the deployment tests: nginx (nginx -t on
 # deployments/nginx/nginx.conf, and nginx in front of a fake api) and podman (the images
 # run as containers; with runc, which works on hosts where crun refuses a hybrid cgroup
@@ -21,6 +23,12 @@ if ! have valkey-server && ! have redis-server; then
 fi
 if ! have initdb && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
   missing+=(postgresql)
+fi
+if ! have chromium && ! have chromium-browser && ! have google-chrome; then
+  missing+=(chromium)
+fi
+if ! compgen -G '/usr/share/fonts/truetype/nanum/*.ttf' >/dev/null; then
+  missing+=(fonts-nanum)
 fi
 for tool in "$@"; do
   case "$tool" in

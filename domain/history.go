@@ -11,6 +11,7 @@ type HistoryEntry struct {
 	CreatedAt   time.Time         // when the job was accepted
 	CompletedAt time.Time         // when the result was made final
 	Result      Result
+	Owner       string // see Job.Owner
 }
 
 // NewHistoryEntry records that job completed with result at completedAt.
@@ -22,6 +23,7 @@ func NewHistoryEntry(job Job, result Result, completedAt time.Time) HistoryEntry
 		CreatedAt:   job.CreatedAt,
 		CompletedAt: completedAt,
 		Result:      result,
+		Owner:       job.Owner,
 	}
 }
 
@@ -31,6 +33,7 @@ func (e HistoryEntry) Status() JobStatus {
 	result := e.Result
 	return JobStatus{
 		ID:        e.JobID,
+		Owner:     e.Owner,
 		Status:    Completed(),
 		Attempts:  e.Attempts,
 		Language:  e.Request.Preferences.Language,

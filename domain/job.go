@@ -31,6 +31,9 @@ type Job struct {
 	RequestID string // the X-Request-ID it came with, carried into the worker's logs
 	CreatedAt time.Time
 	Attempt   int // 1 for the first run; set when a worker claims the job
+	// Owner names the API key that submitted the job (an opaque digest, never the key);
+	// empty when the service runs without API keys. Only the same owner sees the job.
+	Owner string
 }
 
 // NewJob wraps an accepted request with a fresh id.

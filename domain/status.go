@@ -95,6 +95,7 @@ func (s Status) Advance(p int) (Status, error) {
 // JobStatus is what a client sees of one job.
 type JobStatus struct {
 	ID        JobID
+	Owner     string // see Job.Owner
 	Status    Status
 	Attempts  int // attempts started so far
 	Language  Language
@@ -103,8 +104,8 @@ type JobStatus struct {
 	Result    *Result // only when completed
 }
 
-// Error explains a failed job's failure in the job's language, and is "" otherwise.
-func (j JobStatus) Error() string {
+// FailureSentence explains a failed job's failure in the job's language, and is "" otherwise.
+func (j JobStatus) FailureSentence() string {
 	if j.Status.State() != StateFailed {
 		return ""
 	}

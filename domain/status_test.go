@@ -188,10 +188,10 @@ func TestFailureSentences(t *testing.T) {
 		t.Errorf("ParseFailureCode(free text) = %q, want internal", got)
 	}
 	failed := domain.JobStatus{Status: domain.Failed(domain.FailureContentBlocked), Language: domain.English}
-	if got, want := failed.Error(), domain.FailureContentBlocked.Sentence(domain.English); got != want {
-		t.Errorf("JobStatus.Error() = %q, want %q", got, want)
+	if got, want := failed.FailureSentence(), domain.FailureContentBlocked.Sentence(domain.English); got != want {
+		t.Errorf("JobStatus.FailureSentence() = %q, want %q", got, want)
 	}
-	if got := (domain.JobStatus{Status: domain.Completed()}).Error(); got != "" {
-		t.Errorf("completed JobStatus.Error() = %q, want empty", got)
+	if got := (domain.JobStatus{Status: domain.Completed()}).FailureSentence(); got != "" {
+		t.Errorf("completed JobStatus.FailureSentence() = %q, want empty", got)
 	}
 }

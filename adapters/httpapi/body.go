@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -23,29 +24,55 @@ const maxBodyBytes = 64 << 10
 // bindJSON reads a body that must be exactly one JSON object and decodes it into dst.
 // Unknown fields are ignored.
 func bindJSON(c *gin.Context, dst any) error {
+	_, err := bindJSONReporting(c, dst)
+	return err
+}
+
+// bindJSONReporting is bindJSON that also names the fields dst ignored (unknownFields).
+// The common body, without unknown fields, is decoded once.
+func bindJSONReporting(c *gin.Context, dst any) ([]string, error) {
+	data, err := readJSONObject(c)
+	if err != nil {
+		return nil, err
+	}
+	strict := json.NewDecoder(bytes.NewReader(data))
+	strict.DisallowUnknownFields()
+	err = strict.Decode(dst)
+	var unknown []string
+	if err != nil && strings.HasPrefix(err.Error(), "json: unknown field ") {
+		unknown = unknownFields(data, reflect.TypeOf(dst))
+		err = json.Unmarshal(data, dst) // again, ignoring them
+		if err == nil {
+			return unknown, nil
+		}
+	}
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	if _, err := strict.Token(); err != io.EOF {
+		return nil, &malformedError{reason: "data follows the object"}
+	}
+	return unknown, nil
+}
+
+// readJSONObject reads a JSON body that starts as an object, at most maxBodyBytes.
+func readJSONObject(c *gin.Context) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return errNotJSON
+		return nil, errNotJSON
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return errTooLarge
+			return nil, errTooLarge
 		}
-		return &malformedError{reason: "the body could not be read"}
+		return nil, &malformedError{reason: "the body could not be read"}
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return &malformedError{reason: "it is empty, null, an array or another non-object value"}
+		return nil, &malformedError{reason: "it is empty, null, an array or another non-object value"}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(dst); err != nil {
-		return decodeError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &malformedError{reason: "data follows the object"}
-	}
-	return nil
+	return data, nil
 }
 
 // validateShape checks v's binding tags with validator v10 and names each failing field

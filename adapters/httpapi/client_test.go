@@ -43,7 +43,7 @@ func TestClientOf(t *testing.T) {
 				c.Request.Header.Set(k, v)
 			}
 			if tt.caller != "" {
-				c.Set("caller", tt.caller)
+				c.Set(callerKey, tt.caller)
 			}
 			if got := clientOf(c); got != tt.want {
 				t.Errorf("clientOf(%s %v) = %q, want %q", tt.remote, tt.header, got, tt.want)

@@ -91,6 +91,15 @@ func requestWarnings(req domain.GenerationRequest) []string {
 	return out
 }
 
+// unknownFieldWarnings names the fields the request's decoding ignored.
+func unknownFieldWarnings(fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = "unknown field " + f
+	}
+	return out
+}
+
 func statusURL(id domain.JobID) string { return "/v1/recipe/status/" + string(id) }
 
 // statusResponse is a job's status as clients see it.
@@ -116,7 +125,7 @@ func toStatusResponse(st domain.JobStatus) statusResponse {
 		Attempts:  st.Attempts,
 		CreatedAt: st.CreatedAt,
 		UpdatedAt: st.UpdatedAt,
-		Error:     st.Error(),
+		Error:     st.FailureSentence(),
 		ErrorCode: string(st.Status.Failure()),
 	}
 	if st.Result != nil && st.Status.State() == domain.StateCompleted { // the contract: only when completed

@@ -68,6 +68,8 @@ func classify(err error) (int, errorBody) {
 		return http.StatusRequestEntityTooLarge, errorBody{Code: "payload_too_large", Message: "The body must be at most 64 KiB."}
 	case errors.Is(err, errNotJSON):
 		return http.StatusUnsupportedMediaType, errorBody{Code: "unsupported_media_type", Message: "Send the body as application/json."}
+	case errors.Is(err, errUnauthorized):
+		return http.StatusUnauthorized, errorBody{Code: "unauthorized", Message: "Send a valid API key as Authorization: Bearer <key>."}
 	case errors.Is(err, errRouteMissing), errors.Is(err, domain.ErrNotFound):
 		return http.StatusNotFound, errorBody{Code: "not_found", Message: "Nothing is here, or it has expired."}
 	case errors.Is(err, errMethod):

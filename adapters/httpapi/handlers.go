@@ -59,9 +59,13 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		return
 	}
 	var body generateRequest
-	if err := bindJSON(c, &body); err != nil {
+	unknown, err := bindJSONReporting(c, &body)
+	if err != nil {
 		writeError(c, h.log, err)
 		return
+	}
+	if len(unknown) > 0 {
+		h.log.Info("request with unknown fields", zap.Strings("fields", unknown), zap.String("request_id", requestID(c)))
 	}
 	req, err := body.toDomain()
 	if err != nil {
@@ -81,7 +85,7 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		Status:    string(st.Status.State()),
 		StatusURL: statusURL(st.ID),
 		EventsURL: statusURL(st.ID) + "/events",
-		Warnings:  requestWarnings(req),
+		Warnings:  append(unknownFieldWarnings(unknown), requestWarnings(req)...),
 	})
 }
 

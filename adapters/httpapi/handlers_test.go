@@ -86,7 +86,7 @@ func (m *memJobs) Enqueue(_ context.Context, job domain.Job, idem application.Id
 	m.jobs = append(m.jobs, job)
 	m.idems = append(m.idems, idem)
 	m.statuses[job.ID] = domain.JobStatus{
-		ID: job.ID, Status: domain.Pending(), Language: job.Request.Preferences.Language,
+		ID: job.ID, Owner: job.Owner, Status: domain.Pending(), Language: job.Request.Preferences.Language,
 		CreatedAt: job.CreatedAt, UpdatedAt: job.CreatedAt,
 	}
 	return job.ID, nil
@@ -144,7 +144,7 @@ func newAPIWith(queue application.JobQueue, store application.StatusStore, ready
 	}
 	streams := application.NewStreams(store, feed, testHeartbeat)
 	log := zap.NewNop()
-	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), nil, log)
+	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), nil, nil, log)
 }
 
 // call serves one request; header holds extra request headers.

@@ -38,7 +38,7 @@ type memHistory struct {
 	calls   []historyCall
 }
 
-func (m *memHistory) ListByUser(_ context.Context, userID string, limit int, cursor string) (application.HistoryPage, error) {
+func (m *memHistory) ListByUser(_ context.Context, _, userID string, limit int, cursor string) (application.HistoryPage, error) {
 	m.calls = append(m.calls, historyCall{userID, limit, cursor})
 	if m.err != nil {
 		return application.HistoryPage{}, m.err
@@ -74,7 +74,7 @@ func newHistoryAPI(reader application.HistoryReader) http.Handler {
 	log := zap.NewNop()
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
 	history := httpapi.NewHistoryHandler(application.NewHistory(reader), nil, log)
-	return httpapi.NewRouter(httpapi.NewHandler(nil, nil, log), ops, nil, log, history.Register)
+	return httpapi.NewRouter(httpapi.NewHandler(nil, nil, log), ops, nil, nil, log, history.Register)
 }
 
 func historyEntry(t *testing.T, id domain.JobID, userID string, completed time.Time) domain.HistoryEntry {

@@ -138,9 +138,9 @@ func clientOf(c *gin.Context) string {
 	return "ip:" + addr.String()
 }
 
-// callerOf is the identity the authentication stored for the request: an opaque hash
-// of its API key, or empty when API keys are off.
-func callerOf(c *gin.Context) string { return c.GetString("caller") }
+// callerOf is the caller Auth named for the request (an id derived from its API key), or
+// empty when API keys are off.
+func callerOf(c *gin.Context) string { return c.GetString(callerKey) }
 
 // trustedProxies are the peers whose X-Forwarded-For and X-Real-IP the api believes when
 // it finds a client's address: loopback and private networks, where the deployments'

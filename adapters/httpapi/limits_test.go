@@ -72,7 +72,7 @@ func newLimitedAPI(t *testing.T, jobs *memJobs, limiter application.RateLimiter,
 	g := application.NewGenerations(jobs, jobs, nil, func() time.Time { return testNow })
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
 	history := httpapi.NewHistoryHandler(application.NewHistory(&memHistory{}), limits, log)
-	return httpapi.NewRouter(httpapi.NewHandler(g, application.NewStreams(jobs, silentFeed{}, testHeartbeat), log), ops, limits, log, history.Register)
+	return httpapi.NewRouter(httpapi.NewHandler(g, application.NewStreams(jobs, silentFeed{}, testHeartbeat), log), ops, nil, limits, log, history.Register)
 }
 
 // limitHeaders are the rate limit fields of an answer.
@@ -219,5 +219,40 @@ func TestLimitsBelieveOnlyPrivateProxies(t *testing.T) {
 				t.Errorf("two POSTs from %s forwarding two clients, 1/m (-want +got):\n%s", tt.remote, diff)
 			}
 		})
+	}
+}
+
+func TestLimitsCountEachAPIKeyApart(t *testing.T) {
+	env := map[string]string{"API_KEYS": "key-a,key-b", "RATE_LIMIT_GENERATE": "1/m"}
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := zap.NewNop()
+	jobs := newMemJobs()
+	limiter := newCountingLimiter()
+	g := application.NewGenerations(jobs, jobs, nil, func() time.Time { return testNow })
+	h := httpapi.NewRouter(httpapi.NewHandler(g, application.NewStreams(jobs, silentFeed{}, testHeartbeat), log),
+		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
+		httpapi.NewAuth(cfg, log), httpapi.NewLimits(limiter, cfg, log), log)
+
+	var got []int
+	for _, key := range []string{"", "key-a", "key-a", "key-b"} { // all from one address
+		header := map[string]string{}
+		if key != "" {
+			header["Authorization"] = "Bearer " + key
+		}
+		got = append(got, postJSON(h, `{"ingredients": ["계란"]}`, header).Code)
+	}
+	want := []int{http.StatusUnauthorized, http.StatusAccepted, http.StatusTooManyRequests, http.StatusAccepted}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("POSTs without a key, twice with key-a, once with key-b, on 1/m (-want +got):\n%s", diff)
+	}
+	wantCalls := []spentRequest{
+		{"generate", "key:" + httpapi.CallerID("key-a")}, {"generate", "key:" + httpapi.CallerID("key-a")},
+		{"generate", "key:" + httpapi.CallerID("key-b")},
+	}
+	if diff := cmp.Diff(wantCalls, limiter.calls); diff != "" {
+		t.Errorf("budgets spent (-want +got):\n%s", diff)
 	}
 }

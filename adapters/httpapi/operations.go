@@ -26,6 +26,7 @@ type Operations struct {
 	gatherer prometheus.Gatherer
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	trace    gin.HandlerFunc // records a span per request; nil when tracing is off
 }
 
 // NewOperations builds the operations routes; the request metrics go to reg and /metrics
@@ -62,17 +63,60 @@ func (o *Operations) measure(c *gin.Context) {
 }
 
 func (o *Operations) register(r *gin.Engine) {
-	r.GET("/health", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "version": buildinfo.Version()}) })
-	r.GET("/ready", func(c *gin.Context) {
-		if err := o.ready(c.Request.Context()); err != nil {
-			c.JSON(http.StatusServiceUnavailable, errorResponse{Error: errorBody{
-				Code: "not_ready", Message: "Valkey does not answer.", Details: []fieldDetail{},
-			}})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
-	})
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(o.gatherer, promhttp.HandlerOpts{})))
+	r.GET("/health", o.health)
+	r.GET("/ready", o.readiness)
+	r.GET("/metrics", o.metrics)
+}
+
+// health godoc
+// @Summary     Liveness
+// @Description 200 while the process runs, with its version.
+// @Tags        operations
+// @Produce     json
+// @Success     200 {object} healthResponse
+// @Router      /health [get]
+func (o *Operations) health(c *gin.Context) {
+	c.JSON(http.StatusOK, healthResponse{Status: "ok", Version: buildinfo.Version()})
+}
+
+// readiness godoc
+// @Summary     Readiness
+// @Description 200 only while Valkey answers; 503 with code not_ready otherwise.
+// @Tags        operations
+// @Produce     json
+// @Success     200 {object} readyResponse
+// @Failure     503 {object} errorResponse
+// @Router      /ready [get]
+func (o *Operations) readiness(c *gin.Context) {
+	if err := o.ready(c.Request.Context()); err != nil {
+		c.JSON(http.StatusServiceUnavailable, errorResponse{Error: errorBody{
+			Code: "not_ready", Message: "Valkey does not answer.", Details: []fieldDetail{},
+		}})
+		return
+	}
+	c.JSON(http.StatusOK, readyResponse{Status: "ready"})
+}
+
+// metrics godoc
+// @Summary     Prometheus metrics
+// @Description The process's metrics in the Prometheus text format.
+// @Tags        operations
+// @Produce     plain
+// @Success     200 {string} string "metrics in the Prometheus text format"
+// @Router      /metrics [get]
+func (o *Operations) metrics(c *gin.Context) {
+	promhttp.HandlerFor(o.gatherer, promhttp.HandlerOpts{}).ServeHTTP(c.Writer, c.Request)
+}
+
+// healthResponse answers /health.
+type healthResponse struct {
+	Status  string `json:"status" example:"ok"`
+	Version string `json:"version" example:"v1.4.0"`
+}
+
+// readyResponse answers /ready.
+type readyResponse struct {
+	Status string `json:"status" example:"ready"`
 }
 
 // NewOperationsRouter builds the worker's listener: the operations routes only.

@@ -27,9 +27,12 @@ func init() {
 type Routes func(*gin.Engine)
 
 // NewRouter builds the api's routes: the recipe routes, spending from the budgets of
-// limits (nil: unlimited), the operations routes and the extra ones.
-func NewRouter(h *Handler, ops *Operations, limits *Limits, log *zap.Logger, extra ...Routes) *gin.Engine {
+// limits (nil: unlimited), the operations routes and the extra ones; auth guards every
+// /v1 route when API keys are configured, and runs before the limits, which count per
+// caller.
+func NewRouter(h *Handler, ops *Operations, auth *Auth, limits *Limits, log *zap.Logger, extra ...Routes) *gin.Engine {
 	r := newEngine(log, ops)
+	r.Use(auth.check)
 	v1 := r.Group("/v1/recipe")
 	v1.POST("/generate", limits.submit, h.createGeneration)
 	v1.GET("/status/:jobId", limits.read, h.getStatus)
@@ -51,6 +54,9 @@ func newEngine(log *zap.Logger, ops *Operations) *gin.Engine {
 	r.ContextWithFallback = true
 	if err := r.SetTrustedProxies(trustedProxies); err != nil {
 		panic(err) // a typo in trustedProxies
+	}
+	if ops.trace != nil {
+		r.Use(ops.trace)
 	}
 	r.Use(withRequestID, accessLog(log), ops.measure, gin.CustomRecovery(func(c *gin.Context, recovered any) {
 		log.Error("panic serving request", zap.Any("panic", recovered), zap.Stack("stack"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -72,7 +73,7 @@ func TestRouterServesDocs(t *testing.T) {
 	q := newMemJobs()
 	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), application.NewStreams(q, q, 0), zap.NewNop()),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
-		nil, zap.NewNop(), swagger.Register)
+		nil, nil, zap.NewNop(), swagger.Register)
 	tests := []struct {
 		path     string
 		wantType string
@@ -91,6 +92,15 @@ func TestRouterServesDocs(t *testing.T) {
 			}
 		})
 	}
+	for _, path := range []string{"/docs", "/docs/"} {
+		rec := call(h, http.MethodGet, path, "", "", nil)
+		if got := rec.Header().Get("Location"); rec.Code/100 != 3 || !strings.HasSuffix(got, "/docs/index.html") && got != "/docs/" {
+			t.Errorf("GET %s = %d to %q, want a redirect towards /docs/index.html", path, rec.Code, got)
+		}
+	}
+	if rec := followRedirects(t, h, "/docs"); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "swagger") {
+		t.Errorf("GET /docs, following redirects = %d, want the Swagger UI", rec.Code)
+	}
 	var doc struct{ Paths map[string]any }
 	if err := json.Unmarshal(call(h, http.MethodGet, "/docs/doc.json", "", "", nil).Body.Bytes(), &doc); err != nil {
 		t.Fatalf("GET /docs/doc.json: %v", err)
@@ -100,4 +110,18 @@ func TestRouterServesDocs(t *testing.T) {
 			t.Errorf("GET /docs/doc.json paths = %v, want %s", doc.Paths, path)
 		}
 	}
+}
+
+// followRedirects GETs path and follows up to five redirects.
+func followRedirects(t *testing.T, h http.Handler, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	for range 5 {
+		rec := call(h, http.MethodGet, path, "", "", nil)
+		if rec.Code/100 != 3 {
+			return rec
+		}
+		path = rec.Header().Get("Location")
+	}
+	t.Fatalf("GET %s: too many redirects", path)
+	return nil
 }

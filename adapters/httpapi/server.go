@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -18,8 +21,8 @@ import (
 // APIModule serves the recipe and operations routes on HTTP_ADDR, and the Routes of the
 // "routes" group.
 var APIModule = fx.Module("httpapi",
-	fx.Provide(NewHandler, operations, fx.Private,
-		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, `group:"routes"`))),
+	fx.Provide(NewHandler, operations, NewAuth, fx.Private,
+		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, ``, `group:"routes"`))),
 	fx.Provide(NewLimits),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, h *Handler, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log, h.CloseStreams)
@@ -34,8 +37,17 @@ var WorkerModule = fx.Module("httpapi",
 	}),
 )
 
-// operations builds the operations routes on the readiness check named "ready".
-var operations = fx.Annotate(NewOperations, fx.ParamTags(`name:"ready"`))
+// operations builds the operations routes on the readiness check named "ready", with a
+// span per request when tracing is on.
+var operations = fx.Annotate(func(ready ReadyFunc, reg prometheus.Registerer, gatherer prometheus.Gatherer,
+	cfg config.Config, tp trace.TracerProvider, prop propagation.TextMapPropagator,
+) *Operations {
+	o := NewOperations(ready, reg, gatherer)
+	if cfg.Tracing() {
+		o.trace = traceRequests(tp, prop)
+	}
+	return o
+}, fx.ParamTags(`name:"ready"`))
 
 // serve listens on addr when the app starts and shuts the server down when it stops,
 // running onShutdown as the shutdown begins.
@@ -46,7 +58,7 @@ func serve(lc fx.Lifecycle, addr string, h http.Handler, log *zap.Logger, onShut
 	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			ln, err := net.Listen("tcp", addr)
+			ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
 			}

@@ -18,22 +18,28 @@ func TestLogConfigHidesSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zap.InfoLevel)
-	logConfig(zap.New(core), cfg)
+	logConfig(zap.New(core), cfg, "api")
+	logConfig(zap.New(core), cfg, "worker")
 	entries := logs.All()
-	if len(entries) != 1 {
-		t.Fatalf("logConfig wrote %d entries, want 1", len(entries))
+	if len(entries) != 2 {
+		t.Fatalf("logConfig wrote %d entries, want 1 per binary", len(entries))
 	}
-	data, err := json.Marshal(entries[0].ContextMap()) // as zap's JSON encoder writes it
-	if err != nil {
-		t.Fatal(err)
+	var lines string
+	for _, e := range entries {
+		data, err := json.Marshal(e.ContextMap()) // as zap's JSON encoder writes it
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines += string(data) + "\n"
 	}
-	line := string(data)
 	for _, secret := range []string{"gm-secret-1", "pw-secret-2", "k-secret-3"} {
-		if strings.Contains(line, secret) {
-			t.Errorf("logged config %s contains the secret %q", line, secret)
+		if strings.Contains(lines, secret) {
+			t.Errorf("logged summary %s contains the secret %q", lines, secret)
 		}
 	}
-	if !strings.Contains(line, "ai-recipe-generation") || !strings.Contains(line, "[redacted]") {
-		t.Errorf("logged config %s lacks the queue name or the redaction mark", line)
+	for _, want := range []string{"ai-recipe-generation", `"lease":"30s"`, `"auth":"on, 1 API keys"`, "gemini (gemini-2.5-flash, key set) → offline", "localhost:6379"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("logged summary %s lacks %q", lines, want)
+		}
 	}
 }

@@ -14,25 +14,27 @@ import (
 	"github.com/naengbu/recipe-ai/domain"
 )
 
-// ListByUser returns up to limit of userID's entries, newest completion first and equal
+// ListByUser returns up to limit of userID's entries made by owner (the API key's id, ""
+// without keys), newest completion first and equal
 // completion times by job id, descending, starting after the row cursor names (at the
 // newest when cursor is empty). Pages follow the index on (user_id, completed_at DESC,
 // job_id DESC) from a key, not an offset, so rows saved meanwhile neither repeat nor
 // hide entries. The page's Next names its last row, and is empty when no row follows.
 // A cursor that is not a Next of this store wraps domain.ErrInvalidInput.
-func (s *Store) ListByUser(ctx context.Context, userID string, limit int, cursor string) (application.HistoryPage, error) {
+func (s *Store) ListByUser(ctx context.Context, owner, userID string, limit int, cursor string) (application.HistoryPage, error) {
 	const qFirst = `SELECT ` + entryColumns + ` FROM recipe_history
-		WHERE user_id = $1
+		WHERE user_id = $1 AND owner = $3
 		ORDER BY completed_at DESC, job_id DESC
 		LIMIT $2`
 	const qAfter = `SELECT ` + entryColumns + ` FROM recipe_history
-		WHERE user_id = $1 AND (completed_at, job_id) < ($3, $4)
+		WHERE user_id = $1 AND owner = $3 AND (completed_at, job_id) < ($4, $5)
 		ORDER BY completed_at DESC, job_id DESC
 		LIMIT $2`
 	if limit < 1 {
 		return application.HistoryPage{}, fmt.Errorf("list history: limit %d: %w", limit, domain.ErrInvalidInput)
 	}
-	q, args := qFirst, []any{userID, limit + 1} // one more row tells whether a page follows
+	// One more row than asked tells whether a page follows.
+	q, args := qFirst, []any{userID, limit + 1, owner}
 	if cursor != "" {
 		after, err := decodeCursor(cursor)
 		if err != nil {

@@ -31,7 +31,7 @@ func TestStoreIsUnavailableWhileTheServerIsDown(t *testing.T) {
 	for name, err := range map[string]error{
 		"Save":       s.Save(ctx, later),
 		"Get":        second(s.Get(ctx, kept.JobID)),
-		"ListByUser": second(s.ListByUser(ctx, "user-42", 20, "")),
+		"ListByUser": second(s.ListByUser(ctx, "", "user-42", 20, "")),
 		"Migrate":    second(s.Migrate(ctx)),
 	} {
 		if !errors.Is(err, application.ErrUnavailable) {
@@ -48,7 +48,7 @@ func TestStoreIsUnavailableWhileTheServerIsDown(t *testing.T) {
 	if err := s.Save(ctx, later); err != nil {
 		t.Errorf("Save after the server returned error = %v", err)
 	}
-	page, err := s.ListByUser(ctx, "user-42", 20, "")
+	page, err := s.ListByUser(ctx, "", "user-42", 20, "")
 	if err != nil || len(page.Entries) != 2 {
 		t.Errorf("ListByUser after the server returned = %d entries, %v; want 2, nil", len(page.Entries), err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // entryColumns are the columns scanEntry reads, in its order.
-const entryColumns = `job_id, user_id, attempts, created_at, completed_at, ingredients, preferences, result`
+const entryColumns = `job_id, user_id, attempts, created_at, completed_at, ingredients, preferences, result, owner`
 
 // preferencesRecord is the preferences column: the contract's request JSON.
 type preferencesRecord struct {
@@ -70,13 +70,13 @@ func entryArgs(e domain.HistoryEntry) ([]any, error) {
 		return nil, fmt.Errorf("encode result: %w", err)
 	}
 	return []any{string(e.JobID), e.Request.UserID, e.Attempts, e.CreatedAt, e.CompletedAt,
-		e.Request.Ingredients.Names(), prefs, result}, nil
+		e.Request.Ingredients.Names(), prefs, result, e.Owner}, nil
 }
 
 // scanEntry reads one row of entryColumns.
 func scanEntry(row pgx.Row) (domain.HistoryEntry, error) {
 	var (
-		jobID, userID         string
+		jobID, userID, owner  string
 		attempts              int
 		created, completed    time.Time
 		ingredients           []string
@@ -84,7 +84,7 @@ func scanEntry(row pgx.Row) (domain.HistoryEntry, error) {
 		prefs                 preferencesRecord
 		result                resultRecord
 	)
-	if err := row.Scan(&jobID, &userID, &attempts, &created, &completed, &ingredients, &prefsJSON, &resultJSON); err != nil {
+	if err := row.Scan(&jobID, &userID, &attempts, &created, &completed, &ingredients, &prefsJSON, &resultJSON, &owner); err != nil {
 		return domain.HistoryEntry{}, err
 	}
 	if err := json.Unmarshal(prefsJSON, &prefs); err != nil {
@@ -113,6 +113,7 @@ func scanEntry(row pgx.Row) (domain.HistoryEntry, error) {
 			GeneratedAt:                  result.GeneratedAt,
 			Notes:                        result.Notes,
 		},
+		Owner: owner,
 	}, nil
 }
 

@@ -47,7 +47,7 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // second row nor replaces the first. Times are kept to the microsecond.
 func (s *Store) Save(ctx context.Context, entry domain.HistoryEntry) error {
 	const q = `INSERT INTO recipe_history (` + entryColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (job_id) DO NOTHING`
 	if !s.migrated.Load() {
 		return errNotMigrated

@@ -208,7 +208,7 @@ func listAll(t *testing.T, s *postgres.Store, userID string, limit int) ([]domai
 	var ids []domain.JobID
 	cursor, pages := "", 0
 	for {
-		page, err := s.ListByUser(context.Background(), userID, limit, cursor)
+		page, err := s.ListByUser(context.Background(), "", userID, limit, cursor)
 		if err != nil {
 			t.Fatalf("ListByUser(%q, %d, %q) error = %v", userID, limit, cursor, err)
 		}
@@ -294,7 +294,7 @@ func TestListByUserKeepsItsPlaceWhileRowsArrive(t *testing.T) {
 			t.Fatalf("Save error = %v", err)
 		}
 	}
-	first, err := s.ListByUser(ctx, "user-42", 2, "")
+	first, err := s.ListByUser(ctx, "", "user-42", 2, "")
 	if err != nil {
 		t.Fatalf("ListByUser first page error = %v", err)
 	}
@@ -302,7 +302,7 @@ func TestListByUserKeepsItsPlaceWhileRowsArrive(t *testing.T) {
 		t.Fatalf("Save(newer) error = %v", err)
 	}
 
-	second, err := s.ListByUser(ctx, "user-42", 2, first.Next)
+	second, err := s.ListByUser(ctx, "", "user-42", 2, first.Next)
 	if err != nil {
 		t.Fatalf("ListByUser second page error = %v", err)
 	}
@@ -326,7 +326,7 @@ func TestListByUserWithoutHistoryIsEmpty(t *testing.T) {
 		t.Fatalf("Save error = %v", err)
 	}
 
-	page, err := s.ListByUser(context.Background(), "user-42", 20, "")
+	page, err := s.ListByUser(context.Background(), "", "user-42", 20, "")
 
 	if err != nil || len(page.Entries) != 0 || page.Next != "" {
 		t.Errorf("ListByUser(user without history) = %d entries, next %q, err %v; want 0, empty, nil", len(page.Entries), page.Next, err)
@@ -351,7 +351,7 @@ func TestListByUserRejectsBadCursors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.ListByUser(context.Background(), "user-42", 20, tt.give)
+			_, err := s.ListByUser(context.Background(), "", "user-42", 20, tt.give)
 			if !errors.Is(err, domain.ErrInvalidInput) {
 				t.Errorf("ListByUser(cursor %q) error = %v, want domain.ErrInvalidInput", tt.give, err)
 			}
@@ -368,7 +368,7 @@ func TestStoreIsUnavailableUntilMigrated(t *testing.T) {
 	for name, err := range map[string]error{
 		"Save":       s.Save(ctx, e),
 		"Get":        second(s.Get(ctx, e.JobID)),
-		"ListByUser": second(s.ListByUser(ctx, "user-42", 20, "")),
+		"ListByUser": second(s.ListByUser(ctx, "", "user-42", 20, "")),
 	} {
 		if !errors.Is(err, application.ErrUnavailable) {
 			t.Errorf("%s before Migrate error = %v, want application.ErrUnavailable", name, err)
@@ -377,3 +377,27 @@ func TestStoreIsUnavailableUntilMigrated(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// With API keys, a user's page holds only the rows of the caller's own key.
+func TestListByUserKeepsOwnersApart(t *testing.T) {
+	s, _ := newStore(t, pgtest.Shared(t))
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	mine, theirs := entry(t, domain.NewJobID(), "user-42", now), entry(t, domain.NewJobID(), "user-42", now.Add(time.Second))
+	mine.Owner, theirs.Owner = "kaaa", "kbbb"
+	for _, e := range []domain.HistoryEntry{mine, theirs} {
+		if err := s.Save(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.ListByUser(ctx, "kaaa", "user-42", 20, "")
+	if err != nil || len(page.Entries) != 1 || page.Entries[0].JobID != mine.JobID || page.Entries[0].Owner != "kaaa" {
+		t.Errorf("ListByUser(owner kaaa) = %+v, %v; want only its own row", page.Entries, err)
+	}
+	if page, _ := s.ListByUser(ctx, "", "user-42", 20, ""); len(page.Entries) != 0 {
+		t.Errorf("ListByUser(no owner) = %d rows, want none of the keyed ones", len(page.Entries))
+	}
+	if got, err := s.Get(ctx, theirs.JobID); err != nil || got.Owner != "kbbb" {
+		t.Errorf("Get = owner %q, %v; want kbbb", got.Owner, err)
+	}
+}

@@ -82,9 +82,12 @@ func (c *Consumer) tryAcquire() bool {
 
 // claimedJob is a job this worker holds under a lease token.
 type claimedJob struct {
-	job   domain.Job
-	token string
-	err   error // the stored request could not be read
+	job         domain.Job
+	token       string
+	err         error  // the stored request could not be read
+	traceparent string // the trace the api stored with the job; "" for none
+	claimStart  time.Time
+	claimEnd    time.Time // when the claim was sent and when its reply arrived
 }
 
 // claim runs the claim script: up to n jobs from pending, or the one id BLMOVE moved.
@@ -92,6 +95,7 @@ type claimedJob struct {
 // after a timeout), the jobs it leased are never confirmed and the sweep puts them back
 // without spending an attempt.
 func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJob, error) {
+	sent := time.Now()
 	reply, err := claimScript.Run(ctx, c.rdb,
 		[]string{c.keys.pending(), c.keys.leases(), c.keys.jobPrefix(), c.keys.inflight(), c.keys.orphans()},
 		n, c.opts.Lease.Milliseconds(), movedID, rand.Text(), c.worker, claimedProgress, c.keys.eventsChannel(),
@@ -99,11 +103,13 @@ func (c *Consumer) claim(ctx context.Context, n int, movedID string) ([]claimedJ
 	if err != nil {
 		return nil, translate(err)
 	}
-	return parseClaimed(reply), nil
+	jobs := parseClaimed(reply)
+	stamp(jobs, sent, time.Now())
+	return jobs, nil
 }
 
 // claimedFields is how many reply fields take.lua appends per job.
-const claimedFields = 6
+const claimedFields = 7
 
 // parseClaimed reads the fields per job that take.lua appends to a script's reply.
 func parseClaimed(reply []any) []claimedJob {
@@ -115,14 +121,16 @@ func parseClaimed(reply []any) []claimedJob {
 		reqJSON, _ := reply[i+3].(string)
 		requestID, _ := reply[i+4].(string)
 		created, _ := reply[i+5].(string)
+		tp, _ := reply[i+6].(string)
 		req, err := decodeRequest(reqJSON)
 		jobs = append(jobs, claimedJob{
 			job: domain.Job{
 				ID: domain.JobID(id), Request: req, RequestID: requestID,
 				CreatedAt: millis(created), Attempt: int(attempt),
 			},
-			token: token,
-			err:   err,
+			token:       token,
+			err:         err,
+			traceparent: tp,
 		})
 	}
 	return jobs

@@ -60,6 +60,9 @@ type Consumer struct {
 	finisher *finisher
 	progress *progressWriter
 	metrics  *consumerMetrics
+	tally    *tally // the dashboard's per-minute counts
+	events   *jobEvents
+	tracing  *jobTracing // nil traces nothing; the worker's module sets it when tracing is on
 	down     atomic.Bool
 
 	claimCtx    context.Context // done once Stop begins: no more claims
@@ -85,6 +88,8 @@ func NewConsumer(rdb redis.UniversalClient, cfg config.Config, proc *application
 		slots:   make(chan struct{}, opts.Concurrency),
 		running: newRegistry(),
 		metrics: newConsumerMetrics(reg),
+		tally:   newTally(rdb, k),
+		events:  newJobEvents(reg, workerEvents...),
 		// Two senders overlap one script run's round trip with the next: the drain
 		// measured about 8% faster than with one.
 		finisher:    newFinisher(rdb, k, opts, worker, 2, sendersCtx.Done()),
@@ -107,6 +112,7 @@ func (c *Consumer) Start() {
 	c.loops.Go(func() error { c.upkeep(loopsCtx); return nil })
 	c.loops.Go(func() error { c.listenCancels(pubsub); return nil })
 	c.loops.Go(func() error { c.progress.run(loopsCtx.Done()); return nil })
+	c.loops.Go(func() error { c.tally.run(loopsCtx); return nil })
 }
 
 // Stop stops claiming, lets running jobs finish for up to ShutdownTimeout, then cancels

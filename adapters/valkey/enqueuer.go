@@ -30,7 +30,9 @@ type enqueueCall struct {
 	req     []byte
 	rid     string
 	lang    string
+	owner   string
 	idem    application.Idempotency
+	tp      string // W3C traceparent, "" when not tracing
 	verdict enqueueVerdict
 	answer  string
 	err     error
@@ -79,16 +81,16 @@ func (e *enqueuer) run(batch []*enqueueCall) {
 		}
 		idemKey := e.keys.pending() // any key of the queue's slot; unused without a key
 		if c.idem.Key != "" {
-			idemKey = e.keys.idempotency(c.idem.Key)
+			idemKey = e.keys.idempotency(c.owner, c.idem.Key) // scoped per API key
 		}
 		keys = append(keys, e.keys.job(domain.JobID(c.id)), idemKey)
-		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint)
+		args = append(args, c.id, c.req, c.rid, c.lang, c.idem.Fingerprint, c.owner, c.tp)
 		live = append(live, c)
 	}
 	if len(live) == 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(within(live[0].ctx), 5*time.Second)
 	defer cancel()
 	reply, err := enqueueScript.Run(ctx, e.rdb, keys, args...).StringSlice()
 	if err == nil && len(reply) != 2*len(live) {

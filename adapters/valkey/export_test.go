@@ -1,6 +1,10 @@
 package valkey
 
-import "context"
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 // Freeze stops the consumer's claims, heartbeats and sweeps without touching its running
 // jobs, as a killed process would: their leases run out and other workers take them up.
@@ -18,3 +22,6 @@ func (c *Consumer) ClaimAndForget(ctx context.Context, n int) (int, error) {
 
 // Renew runs one heartbeat: the liveness key and the leases of the running jobs.
 func (c *Consumer) Renew(ctx context.Context) error { return c.renew(ctx) }
+
+// CountJobEvents makes q count its events in reg, as the api's module does.
+func CountJobEvents(q *Queue, reg prometheus.Registerer) { q.events = newJobEvents(reg, apiEvents...) }

@@ -79,7 +79,9 @@ func (f *finisher) run(batch []*finishCall) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	sent := time.Now()
 	reply, err := finishScript.Run(ctx, f.rdb, keys, args...).Slice()
+	replied := time.Now()
 	if err != nil {
 		for _, c := range batch {
 			c.err = translate(err)
@@ -96,6 +98,7 @@ func (f *finisher) run(batch []*finishCall) {
 		c.applied, reply = applied == 1, reply[2:]
 		if hasNext == 1 && len(reply) >= claimedFields {
 			next := parseClaimed(reply[:claimedFields])
+			stamp(next, sent, replied)
 			c.next, reply = &next[0], reply[claimedFields:]
 		}
 	}

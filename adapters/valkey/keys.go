@@ -1,6 +1,10 @@
 package valkey
 
-import "github.com/naengbu/recipe-ai/domain"
+import (
+	"strconv"
+
+	"github.com/naengbu/recipe-ai/domain"
+)
 
 // keys builds every key this package writes. All keys of one queue share the hash tag
 // {queue}, so scripts that touch several of them also run on Valkey Cluster.
@@ -22,8 +26,13 @@ func (k keys) job(id domain.JobID) string { return k.jobPrefix() + string(id) }
 func (k keys) worker(id string) string { return k.workerPrefix() + id }
 func (k keys) workerPrefix() string    { return k.prefix + "worker:" }
 
-func (k keys) idempotency(key string) string {
-	return k.prefix + "idem:" + key
+// idempotency is the key naming the job an Idempotency-Key created; keys of different
+// owners (API keys) never meet. The owner id holds no ':'.
+func (k keys) idempotency(owner, key string) string {
+	if owner == "" {
+		return k.prefix + "idem:" + key
+	}
+	return k.prefix + "idem:" + owner + ":" + key
 }
 
 // eventsChannel announces the id of each job whose state or progress changed.
@@ -34,6 +43,16 @@ func (k keys) outbox() string { return k.prefix + "history-outbox" }
 
 // cancelChannel carries the ids of running jobs that were cancelled.
 func (k keys) cancelChannel() string { return k.prefix + "cancel" }
+
+// tally counts the attempts that ended in the minute starting at Unix minute m, for the
+// dashboard; it expires after two hours.
+func (k keys) tally(m int64) string { return k.prefix + "tally:" + strconv.FormatInt(m, 10) }
+
+// recentCompleted lists the ids of the jobs completed lately, newest first, capped.
+func (k keys) recentCompleted() string { return k.prefix + "recent-completed" }
+
+// providers holds each worker's latest report of its providers' health.
+func (k keys) providers() string { return k.prefix + "providers" }
 
 // rate counts one client's requests against one budget of the api (redis_rate adds its
 // own "rate:" in front, which leaves the hash tag in place).

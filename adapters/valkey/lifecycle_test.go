@@ -124,8 +124,8 @@ func TestTemporaryFailuresRetryWithBackoffThenDeadLetter(t *testing.T) {
 	if st.Attempts != 3 || st.Status.Failure() != domain.FailureProvidersUnavailable {
 		t.Fatalf("Status(failed) = %+v, want 3 attempts and providers_unavailable", st)
 	}
-	if strings.Contains(st.Error(), "500") {
-		t.Errorf("client-facing error %q carries the provider's own text", st.Error())
+	if strings.Contains(st.FailureSentence(), "500") {
+		t.Errorf("client-facing error %q carries the provider's own text", st.FailureSentence())
 	}
 	f.gen.mu.Lock()
 	at := f.gen.callAt["flaky"]
@@ -444,5 +444,30 @@ func TestLostWorkerOutOfAttemptsGoesToTheDeadLetters(t *testing.T) {
 	letters, err := application.NewDeadLetters(f.queue).List(context.Background(), 0, 10)
 	if err != nil || len(letters) != 1 || letters[0].ID != id {
 		t.Errorf("dead letters = %v, %v; want the job", letters, err)
+	}
+}
+
+// Idempotency keys are scoped per API key: two callers may use the same key.
+func TestIdempotencyKeysOfDifferentOwnersNeverMeet(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	ctx := context.Background()
+	sub := application.Submission{IdempotencyKey: "same-key"}
+	a, err := f.gens.Submit(application.WithCaller(ctx, "kaaa"), request(t, "u", "계란"), sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.gens.Submit(application.WithCaller(ctx, "kbbb"), request(t, "u", "김치"), sub)
+	if err != nil || b.ID == a.ID {
+		t.Fatalf("Submit(other owner, same key, other body) = %s, %v; want a job of its own", b.ID, err)
+	}
+	again, err := f.gens.Submit(application.WithCaller(ctx, "kaaa"), request(t, "u", "계란"), sub)
+	if err != nil || again.ID != a.ID {
+		t.Errorf("Submit(same owner, same key) = %s, %v; want the first job %s", again.ID, err, a.ID)
+	}
+	if _, err := f.gens.Status(application.WithCaller(ctx, "kbbb"), a.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("Status(another owner's job) error = %v, want ErrNotFound", err)
+	}
+	if st, err := f.gens.Status(application.WithCaller(ctx, "kaaa"), a.ID); err != nil || st.Owner != "kaaa" {
+		t.Errorf("Status(own job) = owner %q, %v", st.Owner, err)
 	}
 }

@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,6 +43,75 @@ var endLabels = map[application.Verdict]string{
 func (m *consumerMetrics) ended(v application.Verdict, took time.Duration) {
 	m.ends.WithLabelValues(endLabels[v]).Inc()
 	m.duration.Observe(took.Seconds())
+}
+
+// The events of recipe_jobs_total. Each binary counts the ones that happen in it: the api
+// enqueued and cancelled, the worker the others.
+const (
+	eventEnqueued  = "enqueued"  // a new job was stored and pushed (not an idempotent replay)
+	eventCancelled = "cancelled" // a pending or running job was cancelled
+	eventStarted   = "started"   // a worker claimed the job and began an attempt
+	eventCompleted = "completed" // the result was stored
+	eventFailed    = "failed"    // the job failed for good and went to the dead letters
+	eventRetried   = "retried"   // an attempt failed and the job will run again (an attempt spent)
+	eventDeferred  = "deferred"  // no provider was available: the job waits without spending an attempt
+)
+
+// apiEvents and workerEvents are the events each binary counts; their series exist from
+// the start, at zero.
+var (
+	apiEvents    = []string{eventEnqueued, eventCancelled}
+	workerEvents = []string{eventStarted, eventCompleted, eventFailed, eventRetried, eventDeferred}
+)
+
+// jobEvents counts recipe_jobs_total{event}. A nil *jobEvents counts nothing.
+type jobEvents struct{ c *prometheus.CounterVec }
+
+func newJobEvents(reg prometheus.Registerer, events ...string) *jobEvents {
+	c := register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "recipe_jobs_total",
+		Help: "Job lifecycle events, counted by the binary where they happen: the api counts enqueued and cancelled, the worker started, completed, failed, retried and deferred (a wait that spent no attempt).",
+	}, []string{"event"}))
+	for _, e := range events {
+		c.WithLabelValues(e)
+	}
+	return &jobEvents{c: c}
+}
+
+func (e *jobEvents) add(event string, n int64) {
+	if e == nil || event == "" || n <= 0 {
+		return
+	}
+	e.c.WithLabelValues(event).Add(float64(n))
+}
+
+// endEvents names the ends of the finish script that are job events once applied; a
+// hand-back is none.
+var endEvents = map[endMode]string{
+	endComplete: eventCompleted, endRetry: eventRetried, endFail: eventFailed, endWait: eventDeferred,
+}
+
+// register registers c, or returns the collector already registered under its name, so
+// that an api and a worker built in one process (tests, benchmarks) share it.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		if are, ok := errors.AsType[prometheus.AlreadyRegisteredError](err); ok {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(err) // a name clash with another collector: a programming error
+	}
+	return c
+}
+
+// NewStreamsGauge exports recipe_sse_streams_open: the event streams of this api that
+// follow a job now, read from the feed at scrape time.
+func NewStreamsGauge(f *Feed) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "recipe_sse_streams_open",
+		Help: "Server-Sent Event streams of this api following a job now.",
+	}, func() float64 { return float64(f.Watching()) })
 }
 
 // queueCollector reports the queue's depth at each scrape.

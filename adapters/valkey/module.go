@@ -2,10 +2,13 @@ package valkey
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -17,11 +20,15 @@ import (
 // api's ports.
 var APIModule = fx.Module("valkey",
 	fx.Provide(
-		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
-			return newManagedClient(lc, cfg, 0, log)
+		func(lc fx.Lifecycle, cfg config.Config, tp trace.TracerProvider, log *zap.Logger) (redis.UniversalClient, error) {
+			return newManagedClient(lc, cfg, 0, tp, log)
 		},
-		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) *Queue {
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config, reg prometheus.Registerer, tp trace.TracerProvider, prop propagation.TextMapPropagator) *Queue {
 			q := NewQueue(rdb, cfg)
+			q.events = newJobEvents(reg, apiEvents...)
+			if cfg.Tracing() {
+				q.tracing = newJobTracing(tp, prop, cfg.QueueName)
+			}
 			lc.Append(fx.StopHook(q.Close))
 			return q
 		},
@@ -41,7 +48,10 @@ var APIModule = fx.Module("valkey",
 		},
 		readiness,
 	),
-	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config) error {
+	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config, f *Feed) error {
+		if err := reg.Register(NewStreamsGauge(f)); err != nil {
+			return err
+		}
 		return reg.Register(NewQueueCollector(rdb, cfg.QueueName))
 	}),
 )
@@ -50,12 +60,18 @@ var APIModule = fx.Module("valkey",
 // with the app.
 var WorkerModule = fx.Module("valkey",
 	fx.Provide(
-		func(lc fx.Lifecycle, cfg config.Config, log *zap.Logger) (redis.UniversalClient, error) {
+		func(lc fx.Lifecycle, cfg config.Config, tp trace.TracerProvider, log *zap.Logger) (redis.UniversalClient, error) {
 			// One connection per running job, plus BLMOVE, pub/sub and the background loops.
-			return newManagedClient(lc, cfg, cfg.WorkerConcurrency+8, log)
+			return newManagedClient(lc, cfg, cfg.WorkerConcurrency+8, tp, log)
 		},
 		ConsumerOptionsFrom,
-		NewConsumer,
+		func(rdb redis.UniversalClient, cfg config.Config, proc *application.Processor, opts ConsumerOptions, reg prometheus.Registerer, tp trace.TracerProvider, prop propagation.TextMapPropagator, log *zap.Logger) *Consumer {
+			c := NewConsumer(rdb, cfg, proc, opts, reg, log)
+			if cfg.Tracing() {
+				c.tracing = newJobTracing(tp, prop, cfg.QueueName)
+			}
+			return c
+		},
 		readiness,
 	),
 	fx.Invoke(func(lc fx.Lifecycle, c *Consumer) {
@@ -78,12 +94,18 @@ var readiness = fx.Annotate(func(rdb redis.UniversalClient) func(context.Context
 	return func(ctx context.Context) error { return Ping(ctx, rdb, time.Second) }
 }, fx.ResultTags(`name:"ready"`))
 
-// newManagedClient connects and closes the client with the app. Valkey being away at
-// start is no error: the binaries start, /ready says so, and they recover when it returns.
-func newManagedClient(lc fx.Lifecycle, cfg config.Config, poolSize int, log *zap.Logger) (redis.UniversalClient, error) {
+// newManagedClient connects and closes the client with the app, and records a span for
+// each command run within a trace when tracing is on. Valkey being away at start is no
+// error: the binaries start, /ready says so, and they recover when it returns.
+func newManagedClient(lc fx.Lifecycle, cfg config.Config, poolSize int, tp trace.TracerProvider, log *zap.Logger) (redis.UniversalClient, error) {
 	rdb, err := NewClient(cfg, poolSize)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Tracing() {
+		if err := instrument(rdb, tp); err != nil {
+			return nil, fmt.Errorf("trace valkey commands: %w", err)
+		}
 	}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {

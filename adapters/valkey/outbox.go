@@ -81,6 +81,7 @@ type outboxRecord struct {
 	Completed int64  `json:"completed"`
 	Attempts  int    `json:"attempts"`
 	Result    string `json:"result"`
+	Owner     string `json:"owner"`
 }
 
 // Drain writes the records waiting in the outbox and removes each once written; it
@@ -130,5 +131,6 @@ func decodeOutboxRecord(raw string) (domain.HistoryEntry, error) {
 		CreatedAt:   time.UnixMilli(rec.Created).UTC(),
 		CompletedAt: time.UnixMilli(rec.Completed).UTC(),
 		Result:      *res,
+		Owner:       rec.Owner,
 	}, nil
 }

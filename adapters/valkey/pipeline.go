@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -32,8 +33,8 @@ func pipelineScripts(ctx context.Context, rdb redis.UniversalClient, build func(
 // isReplyError reports whether err is one command's error reply rather than a failed
 // connection; the other commands of the pipeline still ran.
 func isReplyError(err error) bool {
-	_, ok := err.(redis.Error)
-	return ok
+	var reply redis.Error
+	return errors.As(err, &reply)
 }
 
 // pause is a capped exponential wait between tries.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/config"
@@ -22,6 +24,8 @@ type Queue struct {
 	keys       keys
 	maxPending int
 	resultTTL  time.Duration
+	events     *jobEvents  // nil counts nothing; the api's module sets it
+	tracing    *jobTracing // nil traces nothing; the api's module sets it when tracing is on
 }
 
 // NewQueue builds the queue named by QUEUE_NAME with its QUEUE_MAX_LENGTH and RESULT_TTL;
@@ -49,13 +53,22 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 	if err != nil {
 		return "", err
 	}
+	ctx, span, tp := q.tracing.send(ctx, string(job.ID))
+	defer span.End()
 	c := &enqueueCall{ctx: ctx, id: string(job.ID), req: req, rid: job.RequestID,
-		lang: string(job.Request.Preferences.Language), idem: idem}
+		lang: string(job.Request.Preferences.Language), owner: job.Owner, idem: idem, tp: tp}
 	if err := q.enqueuer.enqueue(c); err != nil {
+		span.SetStatus(codes.Error, "enqueue failed")
 		return "", err
 	}
+	if span.IsRecording() {
+		span.SetAttributes(attribute.String("recipe.enqueue.verdict", string(c.verdict)))
+	}
 	switch c.verdict {
-	case enqueueOK, enqueueDup:
+	case enqueueOK:
+		q.events.add(eventEnqueued, 1)
+		return domain.JobID(c.answer), nil
+	case enqueueDup:
 		return domain.JobID(c.answer), nil
 	case enqueueConflict:
 		return "", fmt.Errorf("idempotency key reused with another request: %w", domain.ErrConflict)
@@ -71,7 +84,7 @@ func (q *Queue) Enqueue(ctx context.Context, job domain.Job, idem application.Id
 // Status reads a job's status and, once completed, its result.
 func (q *Queue) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
 	vals, err := q.rdb.HMGet(ctx, q.keys.job(id),
-		"state", "progress", "attempts", "lang", "created", "updated", "err", "result").Result()
+		"state", "progress", "attempts", "lang", "created", "updated", "err", "result", "owner").Result()
 	if err != nil {
 		return domain.JobStatus{}, translate(err)
 	}
@@ -93,6 +106,7 @@ func (q *Queue) Cancel(ctx context.Context, id domain.JobID) (domain.JobStatus, 
 	case cancelEnded:
 		return domain.JobStatus{}, fmt.Errorf("job already ended: %w", domain.ErrConflict)
 	}
+	q.events.add(eventCancelled, 1)
 	return q.Status(ctx, id)
 }
 
@@ -137,7 +151,13 @@ func (q *Queue) deadLetter(ctx context.Context, id domain.JobID, action string) 
 
 // statusFromFields rebuilds a status from the fields Status reads, in that order.
 func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
-	field := func(i int) string { s, _ := vals[i].(string); return s }
+	field := func(i int) string {
+		if i >= len(vals) { // a list reads fewer fields
+			return ""
+		}
+		s, _ := vals[i].(string)
+		return s
+	}
 	if field(0) == "" {
 		return domain.JobStatus{}, domain.ErrNotFound
 	}
@@ -149,6 +169,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	attempts, _ := strconv.Atoi(field(2))
 	js := domain.JobStatus{
 		ID:        id,
+		Owner:     field(8),
 		Status:    status,
 		Attempts:  attempts,
 		Language:  domain.Language(field(3)),
@@ -158,7 +179,7 @@ func statusFromFields(id domain.JobID, vals []any) (domain.JobStatus, error) {
 	if field(5) == "" { // never changed since it was enqueued
 		js.UpdatedAt = js.CreatedAt
 	}
-	if status.State() == domain.StateCompleted {
+	if status.State() == domain.StateCompleted && len(vals) > 7 { // lists read no result
 		if js.Result, err = decodeResult(field(7)); err != nil {
 			return domain.JobStatus{}, err
 		}

@@ -91,7 +91,7 @@ func attemptsCounter(t *testing.T, reg *prometheus.Registry) *prometheus.Counter
 		Help: "Job attempts this worker ended, by how they ended: completed, retry, failed, waited, handed_back, dropped (cancelled or taken over).",
 	}, []string{"end"})
 	err := reg.Register(ends)
-	are, ok := err.(prometheus.AlreadyRegisteredError)
+	are, ok := errors.AsType[prometheus.AlreadyRegisteredError](err)
 	if !ok {
 		t.Fatalf("recipe_worker_attempts_total is not registered: %v", err)
 	}

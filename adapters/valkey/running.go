@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.uber.org/zap"
@@ -26,16 +27,19 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
 	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
 	start := time.Now()
+	c.events.add(eventStarted, 1)
 
 	var out application.Outcome
 	if cj.err != nil {
 		out = application.Outcome{Verdict: application.VerdictFail, Code: domain.FailureInternal, Err: cj.err}
 	} else {
-		ctx, cancel := context.WithCancelCause(context.Background())
+		base, endSpan := c.tracing.run(cj)
+		ctx, cancel := context.WithCancelCause(base)
 		c.running.track(job.ID, runningJob{token: cj.token, cancel: cancel})
 		out = c.proc.Process(ctx, job, func(p int) { c.progress.report(job.ID, cj.token, p) })
 		defer c.running.untrack(job.ID) // after the end is recorded: heartbeats go on meanwhile
 		defer cancel(nil)
+		defer endSpan(out)
 	}
 	c.metrics.ended(out.Verdict, time.Since(start))
 	logOutcome(log, out, time.Since(start))
@@ -91,11 +95,14 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		if err == nil {
 			if !try.applied {
 				log.Info("attempt end ignored: the job was cancelled or taken over", zap.String("end", string(mode)))
+			} else {
+				c.tally.ended(try.mode, id)
+				c.events.add(endEvents[try.mode], 1)
 			}
 			return try.next
 		}
 		c.health(err)
-		if err == errFinisherStopped || !pause.wait(c.finisher.stop) {
+		if errors.Is(err, errFinisherStopped) || !pause.wait(c.finisher.stop) {
 			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", string(mode)), zap.Error(err))
 			return nil
 		}

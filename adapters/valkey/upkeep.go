@@ -97,6 +97,10 @@ func (c *Consumer) sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	c.tally.add(tallyFailed, n.Failed)
+	// A lost worker's job put back spent its attempt: a retry; one out of attempts failed.
+	c.events.add(eventRetried, n.Recovered)
+	c.events.add(eventFailed, n.Failed)
 	if n.Recovered+n.Failed > 0 {
 		c.log.Warn("recovered jobs of lost workers", zap.Int64("requeued", n.Recovered), zap.Int64("failed", n.Failed))
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
 	"github.com/naengbu/recipe-ai/adapters/postgres"
+	"github.com/naengbu/recipe-ai/adapters/tracing"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/cmd/internal/cli"
@@ -32,7 +33,31 @@ func main() {
 
 // options composes the api from its modules.
 func options(cfg config.Config) []fx.Option {
-	return append(baseOptions(cfg), historyOptions(cfg)...)
+	opts := append(baseOptions(cfg), historyOptions(cfg)...)
+	opts = append(opts, pageOptions(cfg)...)
+	return append(opts, logging.StopNotice("ending event streams, finishing the requests in flight"))
+}
+
+// pageOptions serve the try-it page when TRY_PAGE is true, and the job dashboard when
+// ADMIN_TOKEN is set.
+func pageOptions(cfg config.Config) []fx.Option {
+	var opts []fx.Option
+	if cfg.TryPage {
+		opts = append(opts, httpapi.TryPageModule)
+	}
+	if cfg.AdminToken != "" {
+		opts = append(opts,
+			valkey.AdminModule,
+			httpapi.AdminModule,
+			fx.Provide(
+				func(b application.JobBoard, h application.ProviderHealthReader, q application.JobQueue) *application.Admin {
+					return application.NewAdmin(b, h, q, nil)
+				},
+				application.NewDeadLetters,
+			),
+		)
+	}
+	return opts
 }
 
 // historyOptions keep results as per-user history when DATABASE_URL is set: the history
@@ -53,10 +78,11 @@ func historyOptions(cfg config.Config) []fx.Option {
 
 func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
-		fx.Supply(cfg, logging.Binary("api")),
+		fx.Supply(cfg, logging.Binary("api"), tracing.ServiceName("recipe-ai-api")),
 		fx.StopTimeout(20 * time.Second),
 		logging.Module,
 		metrics.Module,
+		tracing.Module,
 		valkey.APIModule,
 		httpapi.APIModule,
 		fx.Provide(

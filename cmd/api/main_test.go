@@ -10,8 +10,10 @@ import (
 
 func TestOptionsFormAValidGraph(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"defaults":     nil,
-		"with history": {"DATABASE_URL": "postgres://localhost:5432/recipes"},
+		"defaults":                         nil,
+		"with history":                     {"DATABASE_URL": "postgres://localhost:5432/recipes"},
+		"with dashboard, without try page": {"ADMIN_TOKEN": "secret", "TRY_PAGE": "false"},
+		"with tracing":                     {"OTEL_ENABLED": "true"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := config.Load(func(k string) string { return env[k] })

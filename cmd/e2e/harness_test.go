@@ -45,7 +45,7 @@ func binary(t *testing.T, name string) string {
 		for _, cmd := range []string{"api", "worker"} {
 			out, err := exec.Command("go", "build", "-race", "-o", filepath.Join(binDir, cmd), "../"+cmd).CombinedOutput()
 			if err != nil {
-				buildErr = fmt.Errorf("go build %s: %v\n%s", cmd, err, out)
+				buildErr = fmt.Errorf("go build %s: %w\n%s", cmd, err, out)
 				return
 			}
 		}
@@ -135,7 +135,10 @@ func (p *process) wait(t *testing.T, timeout time.Duration) int {
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done: // a non-zero exit is an error too; its code says how it ended
+		if p.cmd.ProcessState == nil {
+			t.Fatalf("%s: wait: %v", p.name, err)
+		}
 		return p.cmd.ProcessState.ExitCode()
 	case <-time.After(timeout):
 		t.Fatalf("%s did not exit within %v", p.name, timeout)

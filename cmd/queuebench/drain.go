@@ -51,7 +51,7 @@ func startWorker(s settings, recordLatency bool) (*workerProcess, error) {
 	if err != nil || strings.TrimSpace(line) != "ready" {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
-		return nil, fmt.Errorf("worker did not start: %q %v", line, err)
+		return nil, fmt.Errorf("worker did not start: %q %w", line, err)
 	}
 	return w, nil
 }

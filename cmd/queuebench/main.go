@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -182,5 +181,3 @@ func gitCommit() string {
 	}
 	return strings.TrimSpace(string(out))
 }
-
-func goVersion() string { return runtime.Version() }

@@ -63,7 +63,7 @@ func (r *reporter) lineAs(variant, measurement, unit, better string, runs []floa
 
 func (r *reporter) print(v map[string]any) {
 	data, _ := json.Marshal(v)
-	os.Stdout.Write(append(data, '\n'))
+	_, _ = os.Stdout.Write(append(data, '\n'))
 }
 
 func median(xs []float64) float64 {

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/adapters/logging"
+	"github.com/naengbu/recipe-ai/adapters/tracing"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/config"
@@ -68,9 +69,10 @@ func runWorker() error {
 	gen := &noopGenerator{record: os.Getenv(recordLatencyEnv) == "true"}
 	app := fx.New(
 		fx.NopLogger,
-		fx.Supply(cfg, logging.Binary("bench-worker")),
+		fx.Supply(cfg, logging.Binary("bench-worker"), tracing.ServiceName("bench-worker")),
 		fx.Provide(func(cfg config.Config) (*zap.Logger, error) { return logging.New(cfg, "bench-worker") }),
 		fx.Provide(func() prometheus.Registerer { return prometheus.NewRegistry() }),
+		tracing.Module, // off unless OTEL_ENABLED is set, as in the worker
 		valkey.WorkerModule,
 		fx.Provide(func(log *zap.Logger) *application.Processor {
 			policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
 	"fmt"
 	"os"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/naengbu/recipe-ai/adapters/logging"
 	"github.com/naengbu/recipe-ai/adapters/metrics"
 	"github.com/naengbu/recipe-ai/adapters/postgres"
+	"github.com/naengbu/recipe-ai/adapters/tracing"
 	"github.com/naengbu/recipe-ai/adapters/valkey"
 	"github.com/naengbu/recipe-ai/application"
 	"github.com/naengbu/recipe-ai/cmd/internal/cli"
@@ -37,19 +40,23 @@ func options(cfg config.Config) []fx.Option {
 	if cfg.DatabaseURL != "" {
 		opts = append(opts, postgres.Module, valkey.OutboxModule)
 	}
-	return opts
+	return append(opts, logging.StopNotice(fmt.Sprintf(
+		"taking no new jobs, finishing running ones for up to %s, then handing the rest back", cfg.ShutdownTimeout)))
 }
 
 func baseOptions(cfg config.Config) []fx.Option {
 	return []fx.Option{
-		fx.Supply(cfg, logging.Binary("worker")),
+		fx.Supply(cfg, logging.Binary("worker"), tracing.ServiceName("recipe-ai-worker")),
 		// Running jobs get SHUTDOWN_TIMEOUT; handing back the rest and closing take a little more.
 		fx.StopTimeout(cfg.ShutdownTimeout + 15*time.Second),
 		logging.Module,
 		metrics.Module,
+		tracing.Module,
 		valkey.WorkerModule,
 		httpapi.WorkerModule,
 		providersModule,
+		valkey.ReporterModule,
+		fx.Invoke(reportProviderHealth),
 		fx.Provide(
 			func(providers application.ProviderChain, cfg config.Config, log *zap.Logger) *application.Processor {
 				policy := application.RetryPolicy{Attempts: cfg.JobAttempts, Backoff: cfg.JobBackoff}
@@ -57,4 +64,24 @@ func baseOptions(cfg config.Config) []fx.Option {
 			},
 		),
 	}
+}
+
+// reportProviderHealth writes the providers' health to Valkey every few seconds while the
+// worker runs, for the api's dashboard.
+func reportProviderHealth(lc fx.Lifecycle, src application.ProviderHealthSource, w application.ProviderHealthWriter) {
+	host, _ := os.Hostname()
+	r := application.NewProviderReporter(src, w, host+"-"+rand.Text()[:8], 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(context.Context) error {
+			go func() { defer close(done); r.Run(ctx) }()
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			cancel()
+			<-done
+			return nil
+		},
+	})
 }

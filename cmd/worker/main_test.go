@@ -12,6 +12,7 @@ func TestOptionsFormAValidGraph(t *testing.T) {
 	for name, env := range map[string]map[string]string{
 		"defaults":     nil,
 		"with history": {"DATABASE_URL": "postgres://localhost:5432/recipes"},
+		"with tracing": {"OTEL_ENABLED": "true"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg, err := config.Load(func(k string) string { return env[k] })

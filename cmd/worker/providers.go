@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -16,13 +17,13 @@ import (
 // providersModule builds the AI provider chain of AI_PROVIDERS and binds it to the port
 // the processor uses.
 var providersModule = fx.Module("providers",
-	fx.Provide(fx.Annotate(newChain, fx.As(new(application.ProviderChain)))),
+	fx.Provide(fx.Annotate(newChain, fx.As(new(application.ProviderChain)), fx.As(new(application.ProviderHealthSource)))),
 )
 
 // newChain makes one link per provider of cfg.Providers(), in order: AI_PROVIDERS when
 // set, else gemini and openai when configured, then offline. AI_TIMEOUT bounds each
 // call once, in the chain.
-func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheus.Registerer) (*chain.Chain, error) {
+func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheus.Registerer, tp trace.TracerProvider) (*chain.Chain, error) {
 	var links []chain.Link
 	for _, name := range cfg.Providers() {
 		switch name {
@@ -51,5 +52,9 @@ func newChain(lc fx.Lifecycle, cfg config.Config, log *zap.Logger, reg prometheu
 			links = append(links, chain.Link{Name: offline.Provider, Generator: offline.New(), Partial: true})
 		}
 	}
-	return chain.New(links, chain.Options{Timeout: cfg.AITimeout, Logger: log.Named("chain"), Registerer: reg}), nil
+	opts := chain.Options{Timeout: cfg.AITimeout, Logger: log.Named("chain"), Registerer: reg}
+	if cfg.Tracing() {
+		opts.TracerProvider = tp
+	}
+	return chain.New(links, opts), nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/application"
@@ -39,6 +40,9 @@ type Options struct {
 	Timeout    time.Duration         // bounds one provider call (AI_TIMEOUT); DefaultTimeout when 0
 	Logger     *zap.Logger           // nil logs nothing
 	Registerer prometheus.Registerer // nil exports no metrics
+	// TracerProvider records one span per provider try, skips included, as a child of the
+	// span of Generate's context; nil records none.
+	TracerProvider trace.TracerProvider
 	// BreakerFailures is how many failures in a row open a provider's circuit breaker;
 	// DefaultBreakerFailures when 0.
 	BreakerFailures uint32
@@ -58,6 +62,7 @@ type Chain struct {
 	log      *zap.Logger
 	now      func() time.Time
 	metrics  *metrics
+	tracer   trace.Tracer // nil records no spans
 }
 
 // New builds a chain over links, in order. It panics when a link has no generator, a
@@ -86,6 +91,9 @@ func New(links []Link, o Options) *Chain {
 		now:      o.Now,
 		metrics:  newMetrics(o.Registerer),
 	}
+	if o.TracerProvider != nil {
+		c.tracer = o.TracerProvider.Tracer(tracerName)
+	}
 	for i, l := range links {
 		if l.Generator == nil {
 			panic(fmt.Sprintf("chain: link %d (%q) has no generator", i, l.Name))
@@ -95,6 +103,11 @@ func New(links []Link, o Options) *Chain {
 		}
 		c.links = append(c.links, c.newLink(l, o.BreakerFailures))
 	}
+	names := make([]string, len(c.links))
+	for i, l := range c.links {
+		names[i] = l.Name
+	}
+	c.metrics.chained(names)
 	return c
 }
 
@@ -121,6 +134,7 @@ func (c *Chain) Generate(ctx context.Context, req domain.GenerationRequest, acce
 		}
 		failures = append(failures, *failure)
 		if i < len(c.links)-1 {
+			c.metrics.fellBack(l.Name, c.links[i+1].Name)
 			c.log.Warn("provider failed, trying the next", zap.String("provider", l.Name),
 				zap.String("next", c.links[i+1].Name), zap.Error(failure.Err))
 		}
@@ -134,14 +148,15 @@ var errAbandoned = errors.New("call abandoned")
 
 // try asks one provider, unless it is to be skipped, and offers its answer to accept.
 func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, accept application.AcceptFunc) (domain.Result, *application.ProviderFailure) {
+	ctx, span := c.startTry(ctx, l)
 	if wait := l.rateLimited(c.now()); wait > 0 {
-		c.metrics.called(l.Name, outcomeSkippedRateLimited, 0)
+		c.tried(span, l.Name, outcomeSkippedRateLimited, nil, 0)
 		f := application.SkippedFailure(l.Name, wait, errors.New("skipped: rate limited"))
 		return domain.Result{}, &f
 	}
 	done, err := l.breaker.Allow()
 	if err != nil {
-		c.metrics.called(l.Name, outcomeSkippedOpen, 0)
+		c.tried(span, l.Name, outcomeSkippedOpen, nil, 0)
 		f := c.skippedByBreaker(l, err)
 		return domain.Result{}, &f
 	}
@@ -155,7 +170,7 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 
 	if ctx.Err() != nil {
 		done(errAbandoned)
-		c.metrics.called(l.Name, outcomeCancelled, took)
+		c.tried(span, l.Name, outcomeCancelled, nil, took)
 		return domain.Result{}, &application.ProviderFailure{Provider: l.Name, Err: ctx.Err()}
 	}
 	switch {
@@ -168,7 +183,8 @@ func (c *Chain) try(ctx context.Context, l *link, req domain.GenerationRequest, 
 		l.rateLimit(c.now().Add(ra.After))
 	}
 	done(err)
-	c.metrics.called(l.Name, outcomeOf(err, timedOut), took)
+	l.observe(c.now(), err)
+	c.tried(span, l.Name, outcomeOf(err, timedOut), err, took)
 	if err != nil {
 		f := application.ClassifyFailure(l.Name, err)
 		return domain.Result{}, &f

@@ -20,6 +20,10 @@ type link struct {
 	mu       sync.Mutex
 	until    time.Time // skip the provider before this instant (429 with Retry-After)
 	openedAt time.Time // when the breaker last opened
+
+	lastErr   string // the last call's error, for ProviderHealth
+	lastErrAt time.Time
+	lastOK    time.Time // the last call that succeeded
 }
 
 // newLink puts l behind a breaker that opens after failures failures in a row and lets a

@@ -16,6 +16,7 @@ import (
 
 	"github.com/naengbu/recipe-ai/adapters/ai/aitest"
 	"github.com/naengbu/recipe-ai/adapters/ai/chain"
+	"github.com/naengbu/recipe-ai/application"
 )
 
 func TestGenerateSkipsRateLimitedProvider(t *testing.T) {
@@ -184,4 +185,40 @@ func value(t *testing.T, reg *prometheus.Registry, name string, labels map[strin
 		}
 	}
 	return 0
+}
+
+func TestMetricsErrorKindsAndFallbacks(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	blocked := reply{err: fmt.Errorf("%w: %w: finish reason SAFETY", application.ErrPermanent, application.ErrContentBlocked)}
+	a := newFake(blocked, permanent(), limited(time.Hour))
+	b := newFake(temporary(), answer(withPeanuts(0, 1, 2)), ok(), ok())
+	c := newFake(ok(), ok())
+	ch := chain.New([]chain.Link{{Name: "a", Generator: a}, {Name: "b", Generator: b}, {Name: "c", Generator: c}}, chain.Options{Registerer: reg})
+	for range 4 {
+		_, _ = ch.Generate(context.Background(), aitest.FridgeRequest(t), accept(t, aitest.FridgeRequest(t)))
+	}
+	// 1: a blocked, b temporary, c success. 2: a permanent, b invalid, c success.
+	// 3: a 429, b success. 4: a skipped, b success.
+	errs := map[[2]string]float64{
+		{"a", "blocked"}: 1, {"a", "permanent"}: 1, {"a", "rate_limited"}: 1, {"a", "skipped"}: 1,
+		{"b", "temporary"}: 1, {"b", "invalid_answer"}: 1,
+	}
+	for l, n := range errs {
+		if got := value(t, reg, "recipe_ai_provider_errors_total", map[string]string{"provider": l[0], "kind": l[1]}); got != n {
+			t.Errorf("errors_total%v = %v, want %v", l, got, n)
+		}
+	}
+	// Every provider has a series per kind from the start, at zero when it never failed so.
+	if n, err := testutil.GatherAndCount(reg, "recipe_ai_provider_errors_total"); err != nil || n != 3*7 {
+		t.Errorf("error series = %d, %v; want 21 (3 providers, 7 kinds)", n, err)
+	}
+	if got := value(t, reg, "recipe_ai_provider_errors_total", map[string]string{"provider": "c", "kind": "timeout"}); got != 0 {
+		t.Errorf("errors_total[c timeout] = %v, want 0", got)
+	}
+	falls := map[[2]string]float64{{"a", "b"}: 4, {"b", "c"}: 2}
+	for l, n := range falls {
+		if got := value(t, reg, "recipe_ai_provider_fallbacks_total", map[string]string{"from": l[0], "to": l[1]}); got != n {
+			t.Errorf("fallbacks_total%v = %v, want %v", l, got, n)
+		}
+	}
 }

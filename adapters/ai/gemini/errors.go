@@ -124,7 +124,7 @@ func (g *Generator) classify(ctx context.Context, err error) error {
 	var api *apiError
 	switch {
 	case errors.As(err, &blocked):
-		return fmt.Errorf("%w: %w: %v", application.ErrPermanent, application.ErrContentBlocked, blocked)
+		return fmt.Errorf("%w: %w: %w", application.ErrPermanent, application.ErrContentBlocked, blocked)
 	case errors.As(err, &api) && api.StatusCode == http.StatusTooManyRequests:
 		after := api.RetryAfter
 		if after == 0 {

@@ -76,14 +76,6 @@ func (rk *ranking) wouldHold(c candidate, n int) bool {
 	return len(rk.items) < n || c.before(rk.items[n-1])
 }
 
-func (rk *ranking) recipes() []*recipe {
-	out := make([]*recipe, len(rk.items))
-	for i, c := range rk.items {
-		out[i] = c.r
-	}
-	return out
-}
-
 // match returns the best recipes made only from the user's ingredients and staples, and
 // the best that need one to maxMissing more common ones and are built on the fridge, a few
 // more of each than an answer holds in case the final allergy check drops some. Each list

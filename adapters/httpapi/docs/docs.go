@@ -15,6 +15,706 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/": {
+            "get": {
+                "description": "A page where a person types the ingredients of a fridge, picks preferences and watches the recipes arrive. Served when TRY_PAGE is true (the default); 404 otherwise.",
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "pages"
+                ],
+                "summary": "The try-it page",
+                "responses": {
+                    "200": {
+                        "description": "the page",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/": {
+            "get": {
+                "description": "The dashboard's page with a valid session cookie, the login form otherwise. Served only when ADMIN_TOKEN is set; 404 otherwise.",
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "The job dashboard",
+                "responses": {
+                    "200": {
+                        "description": "the dashboard, or the login form",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/api/dead-letters": {
+            "get": {
+                "description": "The jobs that failed for good, most recently failed first, with their status.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "List the dead letters",
+                "parameters": [
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Jobs to skip",
+                        "name": "offset",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.deadLettersResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/dead-letters/retry": {
+            "post": {
+                "description": "Puts up to 1000 failed jobs back in the queue, each with a fresh set of attempts, and says how many. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Retry every dead letter",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.actionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/dead-letters/{jobId}": {
+            "delete": {
+                "description": "Removes the failed job for good. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Delete a dead letter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.actionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no dead letter has this id",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/dead-letters/{jobId}/retry": {
+            "post": {
+                "description": "Puts the failed job back at the end of the queue with a fresh set of attempts. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Retry a dead letter",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.actionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no dead letter has this id",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/jobs": {
+            "get": {
+                "description": "With state: a page of that list (pending and processing newest first, delayed by when they run again, completed and failed latest first; completed jobs stay listed while their status is kept, RESULT_TTL). With q: the job of that id, or else the jobs of that user id in every list (the newest 1000 of each list are searched).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "List the jobs of one state, or search",
+                "parameters": [
+                    {
+                        "enum": [
+                            "pending",
+                            "delayed",
+                            "processing",
+                            "completed",
+                            "failed"
+                        ],
+                        "type": "string",
+                        "default": "pending",
+                        "description": "The list",
+                        "name": "state",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "A job id or a user id",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "minimum": 0,
+                        "type": "integer",
+                        "default": 0,
+                        "description": "Jobs to skip",
+                        "name": "offset",
+                        "in": "query"
+                    },
+                    {
+                        "maximum": 100,
+                        "minimum": 1,
+                        "type": "integer",
+                        "default": 20,
+                        "description": "Page size",
+                        "name": "limit",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.jobListResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/jobs/{jobId}": {
+            "get": {
+                "description": "The job's status, request, request id, attempts, error history (with the providers' own words) and result.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "A job's detail",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.jobDetailResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/jobs/{jobId}/cancel": {
+            "post": {
+                "description": "As DELETE /v1/recipe/status/{jobId} does for the job's client. With a session cookie, send the session's CSRF token in X-CSRF-Token.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Cancel a pending, delayed or running job",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "Job id",
+                        "name": "jobId",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the cancelled status",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.statusResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the job already ended",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/api/overview": {
+            "get": {
+                "description": "Jobs per state now, the last hour's completions, failures, retries, throughput and failure rate (with a count per minute), and each provider's health as the workers reported it in the last 20 s.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "The queue at a glance",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.overviewResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                },
+                "security": [
+                    {
+                        "AdminToken": []
+                    }
+                ]
+            }
+        },
+        "/admin/login": {
+            "post": {
+                "description": "Takes ADMIN_TOKEN from a form and answers 303 to /admin/ with a session cookie (HttpOnly, SameSite=Strict, Secure over TLS, 12 h). A wrong token gets the form again with 401; too many wrong tokens from one address get 429 with Retry-After.",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Sign in to the dashboard",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ADMIN_TOKEN",
+                        "name": "token",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "303": {
+                        "description": "to /admin/, with the session cookie",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "401": {
+                        "description": "the login form with an error",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "429": {
+                        "description": "the login form with an error",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/logout": {
+            "post": {
+                "description": "Ends the session cookie and answers 303 to /admin/. Needs the session's CSRF token in the csrf form field.",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "tags": [
+                    "admin"
+                ],
+                "summary": "Sign out of the dashboard",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the session's CSRF token",
+                        "name": "csrf",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "303": {
+                        "description": "to /admin/",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/docs/{any}": {
+            "get": {
+                "description": "The Swagger UI at /docs/index.html, this document at /docs/doc.json; /docs and /docs/ redirect to /docs/index.html.",
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "API documentation",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "index.html, doc.json or a file of the UI",
+                        "name": "any",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the Swagger UI, or this document",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "302": {
+                        "description": "from /docs/ to /docs/index.html",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "no such file",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/health": {
+            "get": {
+                "description": "200 while the process runs, with its version.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Liveness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.healthResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/metrics": {
+            "get": {
+                "description": "The process's metrics in the Prometheus text format.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Prometheus metrics",
+                "responses": {
+                    "200": {
+                        "description": "metrics in the Prometheus text format",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/ready": {
+            "get": {
+                "description": "200 only while Valkey answers; 503 with code not_ready otherwise.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.readyResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/recipe/generate": {
             "post": {
                 "description": "Validates the ingredients and preferences, queues a job and answers at once.",
@@ -349,6 +1049,71 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.actionResponse": {
+            "type": "object",
+            "properties": {
+                "done": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "jobId": {
+                    "type": "string",
+                    "example": "KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"
+                }
+            }
+        },
+        "httpapi.attemptErrorResponse": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "attempt": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "error": {
+                    "type": "string",
+                    "example": "every AI provider failed: gemini: status 503"
+                }
+            }
+        },
+        "httpapi.countsResponse": {
+            "type": "object",
+            "properties": {
+                "completedLastHour": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "delayed": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "failed": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 4
+                },
+                "processing": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "httpapi.deadLettersResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.statusResponse"
+                    }
+                }
+            }
+        },
         "httpapi.errorBody": {
             "type": "object",
             "properties": {
@@ -421,6 +1186,19 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.healthResponse": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "v1.4.0"
+                }
+            }
+        },
         "httpapi.historyItem": {
             "type": "object",
             "properties": {
@@ -466,6 +1244,244 @@ const docTemplate = `{
                 "nextCursor": {
                     "type": "string",
                     "example": "MTc0MDgyMTQ2MDAwMDAwMDpLWFEzRjVaUTZSMlZKN000QzJYVzVQTkgzQQ"
+                }
+            }
+        },
+        "httpapi.hourResponse": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "integer",
+                    "example": 120
+                },
+                "failed": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "failureRate": {
+                    "type": "number",
+                    "maximum": 1,
+                    "minimum": 0,
+                    "example": 0.024
+                },
+                "minutes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.minuteResponse"
+                    }
+                },
+                "retried": {
+                    "type": "integer",
+                    "example": 7
+                },
+                "throughputPerMinute": {
+                    "type": "number",
+                    "example": 2
+                }
+            }
+        },
+        "httpapi.jobDetailResponse": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "delayed": {
+                    "type": "boolean"
+                },
+                "error": {
+                    "type": "string"
+                },
+                "errorCode": {
+                    "type": "string",
+                    "enum": [
+                        "providers_unavailable",
+                        "providers_rejected",
+                        "content_blocked",
+                        "invalid_answer",
+                        "worker_lost",
+                        "internal"
+                    ]
+                },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.attemptErrorResponse"
+                    }
+                },
+                "jobId": {
+                    "type": "string"
+                },
+                "message": {
+                    "type": "string"
+                },
+                "progress": {
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0
+                },
+                "request": {
+                    "$ref": "#/definitions/httpapi.jobRequestResponse"
+                },
+                "requestId": {
+                    "type": "string",
+                    "example": "3f9c2a"
+                },
+                "result": {
+                    "$ref": "#/definitions/httpapi.resultResponse"
+                },
+                "runAt": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "processing",
+                        "completed",
+                        "failed",
+                        "cancelled"
+                    ]
+                },
+                "updatedAt": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.jobListResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.jobSummaryResponse"
+                    }
+                },
+                "partial": {
+                    "type": "boolean"
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 42
+                }
+            }
+        },
+        "httpapi.jobRequestResponse": {
+            "type": "object",
+            "properties": {
+                "ingredients": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "계란",
+                        "대파",
+                        "김치",
+                        "밥"
+                    ]
+                },
+                "preferences": {
+                    "$ref": "#/definitions/httpapi.preferencesResponse"
+                },
+                "userId": {
+                    "type": "string",
+                    "example": "user-42"
+                }
+            }
+        },
+        "httpapi.jobSummaryResponse": {
+            "type": "object",
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "createdAt": {
+                    "type": "string"
+                },
+                "errorCode": {
+                    "type": "string",
+                    "enum": [
+                        "providers_unavailable",
+                        "providers_rejected",
+                        "content_blocked",
+                        "invalid_answer",
+                        "worker_lost",
+                        "internal"
+                    ]
+                },
+                "jobId": {
+                    "type": "string",
+                    "example": "KXQ3F5ZQ6R2VJ7M4C2XW5PNH3A"
+                },
+                "lastError": {
+                    "type": "string",
+                    "example": "every AI provider failed: gemini: status 503"
+                },
+                "progress": {
+                    "type": "integer",
+                    "maximum": 100,
+                    "minimum": 0
+                },
+                "runAt": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "processing",
+                        "completed",
+                        "failed",
+                        "cancelled"
+                    ]
+                },
+                "updatedAt": {
+                    "type": "string"
+                },
+                "userId": {
+                    "type": "string",
+                    "example": "user-42"
+                }
+            }
+        },
+        "httpapi.minuteResponse": {
+            "type": "object",
+            "properties": {
+                "completed": {
+                    "type": "integer"
+                },
+                "failed": {
+                    "type": "integer"
+                },
+                "minute": {
+                    "type": "string"
+                },
+                "retried": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.overviewResponse": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "counts": {
+                    "$ref": "#/definitions/httpapi.countsResponse"
+                },
+                "lastHour": {
+                    "$ref": "#/definitions/httpapi.hourResponse"
+                },
+                "providers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.providerResponse"
+                    }
                 }
             }
         },
@@ -549,6 +1565,55 @@ const docTemplate = `{
                 "servings": {
                     "type": "integer",
                     "example": 2
+                }
+            }
+        },
+        "httpapi.providerResponse": {
+            "type": "object",
+            "properties": {
+                "breaker": {
+                    "type": "string",
+                    "enum": [
+                        "closed",
+                        "half-open",
+                        "open"
+                    ],
+                    "example": "closed"
+                },
+                "consecutiveFailures": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "lastError": {
+                    "type": "string",
+                    "example": "status 503: model overloaded"
+                },
+                "lastErrorAt": {
+                    "type": "string"
+                },
+                "lastSuccessAt": {
+                    "type": "string"
+                },
+                "openOn": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "provider": {
+                    "type": "string",
+                    "example": "gemini"
+                },
+                "workers": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "httpapi.readyResponse": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "example": "ready"
                 }
             }
         },
@@ -679,6 +1744,14 @@ const docTemplate = `{
                 }
             }
         }
+    },
+    "securityDefinitions": {
+        "AdminToken": {
+            "description": "\"Bearer \" followed by ADMIN_TOKEN. The dashboard's own page uses its session cookie instead, and sends the session's CSRF token in X-CSRF-Token with every change.",
+            "type": "apiKey",
+            "name": "Authorization",
+            "in": "header"
+        }
     }
 }`
 
@@ -689,7 +1762,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/",
 	Schemes:          []string{},
 	Title:            "Recipe AI",
-	Description:      "Asynchronous AI recipe generation: send the ingredients in a fridge, get a job id at once, then poll or follow the job for recipes.",
+	Description:      "Asynchronous AI recipe generation: send the ingredients in a fridge, get a job id at once, then poll or follow the job for recipes. Every error is JSON: {\"error\": {\"code\", \"message\", \"details\"}}.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -19,10 +19,31 @@ import (
 	_ "github.com/naengbu/recipe-ai/adapters/httpapi/docs" // registers the generated document
 )
 
-// Register serves the Swagger UI at /docs/index.html and the document at /docs/doc.json.
+// Register serves the Swagger UI at /docs/index.html and the document at /docs/doc.json;
+// /docs and /docs/ lead to the UI.
 func Register(r *gin.Engine) {
 	ui := &webdav.Handler{FileSystem: readOnlyFS{swaggerFiles.FS}, LockSystem: webdav.NewMemLS()}
-	r.GET("/docs/*any", ginSwagger.WrapHandler(ui))
+	r.GET("/docs/*any", docs(ginSwagger.WrapHandler(ui)))
+}
+
+// docs godoc
+// @Summary     API documentation
+// @Description The Swagger UI at /docs/index.html, this document at /docs/doc.json; /docs and /docs/ redirect to /docs/index.html.
+// @Tags        operations
+// @Produce     html
+// @Param       any path string true "index.html, doc.json or a file of the UI"
+// @Success     200 {string} string "the Swagger UI, or this document"
+// @Success     302 {string} string "from /docs/ to /docs/index.html"
+// @Failure     404 {string} string "no such file"
+// @Router      /docs/{any} [get]
+func docs(ui gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Param("any") == "/" {
+			c.Redirect(http.StatusFound, "/docs/index.html")
+			return
+		}
+		ui(c)
+	}
 }
 
 // readOnlyFS serves the UI's files straight from the binary, where they are embedded.

@@ -9,7 +9,7 @@
 -- ARGV[3] "" to pop from pending, or the id BLMOVE put on the in-flight list
 -- ARGV[4] lease token (random, one per claim)   ARGV[5] worker id
 -- ARGV[6] progress of a claimed job  ARGV[7] events channel (each claimed id is announced)
--- Returns a flat list of 6 fields per job; see take.
+-- Returns a flat list of 7 fields per job; see take.
 local now = now_ms()
 local c = {prefix = KEYS[3], leases = KEYS[2], deadline = now + tonumber(ARGV[2]), now = now,
   token = ARGV[4], worker = ARGV[5], progress = ARGV[6], events = ARGV[7]}

@@ -6,8 +6,10 @@
 -- KEYS[1] pending list      KEYS[2] delayed zset (retries and waits count as waiting)
 -- KEYS[2i+1], KEYS[2i+2] job i's hash and idempotency key (any key of the queue when it has none)
 -- ARGV[1] max pending jobs  ARGV[2] idempotency ms
--- ARGV[3+5(i-1)] .. ARGV[7+5(i-1)]: job i's id, request JSON, request id, language, and
--- request fingerprint ("" without an idempotency key)
+-- ARGV[3+7(i-1)] .. ARGV[9+7(i-1)]: job i's id, request JSON, request id, language,
+-- request fingerprint ("" without an idempotency key), owner (the API key's id, or "") and
+-- traceparent (the W3C trace context the worker's spans continue; "" when the api does not
+-- trace: not stored)
 -- Fields left out of a record read as their zero: progress, attempts, lease token;
 -- "updated" is absent until the job first changes.
 -- A job whose hash exists already was stored by an earlier run of the same call (go-redis
@@ -21,7 +23,7 @@ local pending = redis.call("LLEN", KEYS[1]) + redis.call("ZCARD", KEYS[2])
 local out = {}
 for i = 1, (#KEYS - 2) / 2 do
   local job, idem = KEYS[2 * i + 1], KEYS[2 * i + 2]
-  local a = 3 + 5 * (i - 1)
+  local a = 3 + 7 * (i - 1)
   local id, fingerprint = ARGV[a], ARGV[a + 4]
   local verdict, answer = "ok", id
   local prev = fingerprint ~= "" and redis.call("GET", idem)
@@ -37,7 +39,11 @@ for i = 1, (#KEYS - 2) / 2 do
   elseif pending >= max_pending then
     verdict, answer = "full", ""
   else
-    redis.call("HSET", job, "req", ARGV[a + 1], "rid", ARGV[a + 2], "lang", ARGV[a + 3], "state", "pending", "created", now)
+    redis.call("HSET", job, "req", ARGV[a + 1], "rid", ARGV[a + 2], "lang", ARGV[a + 3], "owner", ARGV[a + 5],
+      "state", "pending", "created", now)
+    if ARGV[a + 6] ~= "" then
+      redis.call("HSET", job, "tp", ARGV[a + 6])
+    end
     redis.call("LPUSH", KEYS[1], id)
     pending = pending + 1
     if fingerprint ~= "" then

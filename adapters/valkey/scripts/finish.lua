@@ -19,7 +19,7 @@
 --   "fail":     record payload (error) in the history, fail with the code, dead letters
 --   "wait":     run again in ms; the attempt is given back (no provider was called)
 --   "handback": back to the head of the pending list; the attempt is given back
--- Returns per job: applied (1 or 0), then 0, or 1 and the 6 fields of the next job (see take).
+-- Returns per job: applied (1 or 0), then 0, or 1 and the 7 fields of the next job (see take).
 local now = now_ms()
 local c = {prefix = KEYS[5], leases = KEYS[1], deadline = now + tonumber(ARGV[1]), now = now,
   token = ARGV[2], worker = ARGV[3], progress = ARGV[4], events = ARGV[5]}
@@ -32,7 +32,7 @@ local function record(jk, f, err)
 end
 
 local function finish(jk, id, token, mode, payload, code, ms)
-  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history", "req", "created")
+  local f = redis.call("HMGET", jk, "state", "lease", "attempts", "history", "req", "created", "owner")
   if f[1] ~= "processing" or f[2] ~= token then
     return 0
   end
@@ -42,7 +42,7 @@ local function finish(jk, id, token, mode, payload, code, ms)
     redis.call("PEXPIRE", jk, ms)
     if ARGV[6] == "1" then
       redis.call("RPUSH", KEYS[6], cjson.encode({id = id, req = f[5], created = tonumber(f[6]),
-        completed = now, attempts = tonumber(f[3]), result = payload}))
+        completed = now, attempts = tonumber(f[3]), result = payload, owner = f[7] or ""}))
     end
   elseif mode == "retry" then
     record(jk, f, payload)

@@ -1,5 +1,6 @@
--- take(id, c, out): lease the pending job id to the claim c and append its 6 reply fields
--- to out (id, lease token, attempt, request JSON, request id, created ms). A job that is
+-- take(id, c, out): lease the pending job id to the claim c and append its 7 reply fields
+-- to out (id, lease token, attempt, request JSON, request id, created ms, traceparent:
+-- the W3C trace context stored at enqueue, "" without one). A job that is
 -- no longer pending (it was cancelled) is skipped. The claim is unconfirmed until its
 -- worker renews it or reports progress: a claim whose reply was lost costs no attempt.
 -- c = {prefix = job key prefix, leases = leases zset, deadline = lease deadline ms,
@@ -8,7 +9,7 @@
 -- Shared by claim.lua and finish.lua, which are loaded with this text in front.
 local function take(id, c, out)
   local jk = c.prefix .. id
-  local f = redis.call("HMGET", jk, "state", "attempts", "req", "rid", "created")
+  local f = redis.call("HMGET", jk, "state", "attempts", "req", "rid", "created", "tp")
   if f[1] ~= "pending" then
     return
   end
@@ -23,6 +24,7 @@ local function take(id, c, out)
   out[#out + 1] = f[3]
   out[#out + 1] = f[4]
   out[#out + 1] = f[5]
+  out[#out + 1] = f[6] or ""
 end
 
 local function now_ms()
