@@ -247,7 +247,7 @@ func httpSetup(s settings) (*httpBench, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		undo = append(undo, func() { os.RemoveAll(dir) })
+		undo = append(undo, func() { _ = os.RemoveAll(dir) })
 		progressf("building bin/api and bin/worker for the HTTP measurement")
 		if err := buildBinaries(dir); err != nil {
 			cleanup()

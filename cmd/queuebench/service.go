@@ -38,7 +38,7 @@ func buildBinaries(dir string) error {
 		cmd.Dir = strings.TrimSpace(string(root))
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %v\n%s", name, err, out)
+			return fmt.Errorf("go build %s: %w\n%s", name, err, out)
 		}
 	}
 	return nil
@@ -146,7 +146,7 @@ func completedJob(api *service, body string) (string, error) {
 	err = json.NewDecoder(resp.Body).Decode(&accepted)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusAccepted {
-		return "", fmt.Errorf("POST /v1/recipe/generate = %d, %v", resp.StatusCode, err)
+		return "", fmt.Errorf("POST /v1/recipe/generate = %d, %w", resp.StatusCode, err)
 	}
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		resp, err := http.Get(api.url(accepted.StatusURL))

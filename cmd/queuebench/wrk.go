@@ -112,7 +112,7 @@ func runWrk(baseURL string, req request, d time.Duration, conns, threads int) (l
 	if err != nil {
 		return load{}, err
 	}
-	defer os.Remove(f.Name())
+	defer func() { _ = os.Remove(f.Name()) }()
 	if _, err := f.WriteString(req.script()); err != nil {
 		f.Close()
 		return load{}, err
@@ -126,7 +126,7 @@ func runWrk(baseURL string, req request, d time.Duration, conns, threads int) (l
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return load{}, fmt.Errorf("wrk: %v: %s%s", err, stderr.String(), out)
+		return load{}, fmt.Errorf("wrk: %w: %s%s", err, stderr.String(), out)
 	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
