@@ -37,7 +37,8 @@ screenshots: deps ## Refresh docs/screenshots from the browser tests (headless C
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser(TryPage|Dashboard)' ./cmd/e2e
 
 .PHONY: bench
-bench: deps ## Print benchmark figures as JSON lines (queue, offline engine and its answers' quality)
+bench: ## Print benchmark figures as JSON lines (queue, HTTP api with wrk, offline engine and its answers' quality)
+	@deployments/ensure-deps.sh wrk
 	$(GO) run ./cmd/queuebench
 	$(GO) run ./cmd/quality
 

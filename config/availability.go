@@ -21,9 +21,3 @@ func (c Config) CheckAvailable() error {
 	}
 	return nil
 }
-
-// NotEnforced names the settings that are on by default but not enforced yet; the api
-// logs a warning for each at start.
-func (c Config) NotEnforced() []string {
-	return []string{"RATE_LIMIT_GENERATE", "RATE_LIMIT_STATUS"}
-}

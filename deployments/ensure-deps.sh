@@ -7,7 +7,7 @@
 # Arguments name extra tools for the deployment tests: nginx (nginx -t on
 # deployments/nginx/nginx.conf, and nginx in front of a fake api) and podman (the images
 # run as containers; with runc, which works on hosts where crun refuses a hybrid cgroup
-# hierarchy).
+# hierarchy), and wrk (the HTTP load of `make bench`).
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/bin/$1" ] || [ -x "/usr/sbin/$1" ]; }
@@ -34,7 +34,8 @@ for tool in "$@"; do
   case "$tool" in
     nginx) have nginx || missing+=(nginx) ;;
     podman) have podman || missing+=(podman); have runc || missing+=(runc) ;;
-    *) echo "ensure-deps.sh: unknown tool $tool (want nginx or podman)" >&2; exit 2 ;;
+    wrk) have wrk || missing+=(wrk) ;;
+    *) echo "ensure-deps.sh: unknown tool $tool (want nginx, podman or wrk)" >&2; exit 2 ;;
   esac
 done
 if [ "${#missing[@]}" -gt 0 ]; then

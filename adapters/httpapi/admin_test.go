@@ -116,7 +116,7 @@ func newAdminAPI(t *testing.T, board *memBoard, now func() time.Time) http.Handl
 	g := application.NewGenerations(jobs, jobs, nil, nil)
 	return httpapi.NewRouter(httpapi.NewHandler(g, application.NewStreams(jobs, jobs, testHeartbeat), log),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
-		nil, log, admin.Register, httpapi.RegisterTryPage)
+		nil, nil, log, admin.Register, httpapi.RegisterTryPage)
 }
 
 func form(h http.Handler, path string, values url.Values, header map[string]string) *httptest.ResponseRecorder {

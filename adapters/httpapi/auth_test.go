@@ -31,7 +31,7 @@ func newKeyedAPI(t *testing.T, jobs *memJobs, keys string) http.Handler {
 	log := zap.NewNop()
 	return httpapi.NewRouter(httpapi.NewHandler(g, application.NewStreams(jobs, jobs, testHeartbeat), log),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
-		httpapi.NewAuth(cfg, log), log)
+		httpapi.NewAuth(cfg, log), nil, log)
 }
 
 func bearer(key string) map[string]string {

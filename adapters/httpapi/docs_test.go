@@ -114,6 +114,6 @@ func allRoutes(t *testing.T) []gin.RouteInfo {
 // DATABASE_URL is set.
 func addHistoryAndDocs(t *testing.T, r *gin.Engine) {
 	t.Helper()
-	httpapi.NewHistoryHandler(application.NewHistory(&memHistory{}), zap.NewNop()).Register(r)
+	httpapi.NewHistoryHandler(application.NewHistory(&memHistory{}), nil, zap.NewNop()).Register(r)
 	swagger.Register(r)
 }

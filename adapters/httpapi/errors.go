@@ -76,6 +76,8 @@ func classify(err error) (int, errorBody) {
 		return http.StatusMethodNotAllowed, errorBody{Code: "method_not_allowed", Message: "This route does not take that method."}
 	case errors.Is(err, domain.ErrConflict):
 		return http.StatusConflict, errorBody{Code: "conflict", Message: "The request conflicts with the job's current state or an earlier request."}
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, errorBody{Code: "rate_limited", Message: "Too many requests; retry after the seconds in Retry-After."}
 	case errors.Is(err, application.ErrUnavailable):
 		return http.StatusServiceUnavailable, errorBody{Code: "unavailable", Message: "The service cannot take this request now; try again later."}
 	}

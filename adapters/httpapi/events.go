@@ -23,6 +23,7 @@ import (
 // @Param       jobId path string true "Job id from the 202 answer"
 // @Success     200 {object} statusResponse "a stream of events whose data is this object"
 // @Failure     404 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/status/{jobId}/events [get]
 func (h *Handler) streamEvents(c *gin.Context) {
@@ -193,6 +194,7 @@ func stripLineBreaks(s string) string {
 // @Success     200 {object} statusResponse "the cancelled status"
 // @Failure     404 {object} errorResponse
 // @Failure     409 {object} errorResponse "the job already ended"
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/status/{jobId} [delete]
 func (h *Handler) cancelGeneration(c *gin.Context) {

@@ -210,7 +210,7 @@ func newStreamingAPI(jobs *memJobs) (*httptest.Server, *application.Streams, *ht
 	log := zap.NewNop()
 	h := httpapi.NewHandler(g, streams, log)
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
-	return httptest.NewServer(httpapi.NewRouter(h, ops, nil, log)), streams, h
+	return httptest.NewServer(httpapi.NewRouter(h, ops, nil, nil, log)), streams, h
 }
 
 // rawStream asks for id's events on a connection of its own, with header lines added.

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -18,12 +20,13 @@ const maxIdempotencyKey = 128
 type Handler struct {
 	generations *application.Generations
 	streams     *application.Streams
+	answers     *completedAnswers
 	log         *zap.Logger
 }
 
 // NewHandler builds the recipe routes' handler on the use cases.
 func NewHandler(g *application.Generations, s *application.Streams, log *zap.Logger) *Handler {
-	return &Handler{generations: g, streams: s, log: log.Named("http")}
+	return &Handler{generations: g, streams: s, answers: newCompletedAnswers(time.Now), log: log.Named("http")}
 }
 
 // CloseStreams ends every open event stream; the server calls it when it shuts down.
@@ -44,6 +47,7 @@ func (h *Handler) CloseStreams() { h.streams.Close() }
 // @Failure     409 {object} errorResponse
 // @Failure     413 {object} errorResponse
 // @Failure     415 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/generate [post]
 func (h *Handler) createGeneration(c *gin.Context) {
@@ -93,6 +97,7 @@ func (h *Handler) createGeneration(c *gin.Context) {
 // @Param       jobId path string true "Job id from the 202 answer"
 // @Success     200 {object} statusResponse
 // @Failure     404 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/recipe/status/{jobId} [get]
 func (h *Handler) getStatus(c *gin.Context) {
@@ -101,10 +106,26 @@ func (h *Handler) getStatus(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
+	caller := callerOf(c)
+	if body, ok := h.answers.get(caller, id); ok {
+		c.Data(http.StatusOK, jsonContentType, body)
+		return
+	}
 	st, err := h.generations.Status(c.Request.Context(), id)
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	c.JSON(http.StatusOK, toStatusResponse(st))
+	body, err := json.Marshal(toStatusResponse(st))
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	if st.Status.State() == domain.StateCompleted {
+		h.answers.put(caller, id, body)
+	}
+	c.Data(http.StatusOK, jsonContentType, body)
 }
+
+// jsonContentType is the Content-Type of JSON answers, as gin's c.JSON writes it.
+const jsonContentType = "application/json; charset=utf-8"

@@ -140,7 +140,7 @@ func newAPIWith(queue application.JobQueue, store application.StatusStore, ready
 	}
 	streams := application.NewStreams(store, feed, testHeartbeat)
 	log := zap.NewNop()
-	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), nil, log)
+	return httpapi.NewRouter(httpapi.NewHandler(g, streams, log), httpapi.NewOperations(ready, prometheus.NewRegistry(), gatherer), nil, nil, log)
 }
 
 // call serves one request; header holds extra request headers.
@@ -927,6 +927,66 @@ func TestCreateGenerationWarnsOfUnknownAllergies(t *testing.T) {
 			}
 			if len(jobs.jobs) != 1 {
 				t.Errorf("POST /v1/recipe/generate enqueued %d jobs, want 1: a warning never refuses a request", len(jobs.jobs))
+			}
+		})
+	}
+}
+
+// countingStore counts the reads of the status store under it.
+type countingStore struct {
+	application.StatusStore
+	mu    sync.Mutex
+	reads int
+}
+
+func (s *countingStore) Status(ctx context.Context, id domain.JobID) (domain.JobStatus, error) {
+	s.mu.Lock()
+	s.reads++
+	s.mu.Unlock()
+	return s.StatusStore.Status(ctx, id)
+}
+
+func TestGetStatusOfACompletedJobIsReadOnce(t *testing.T) {
+	tests := []struct {
+		name      string
+		give      domain.JobStatus
+		wantReads int
+	}{
+		{
+			name:      "completed: the same bytes from memory",
+			give:      domain.JobStatus{ID: knownID, Status: domain.Completed(), Attempts: 1, CreatedAt: testNow, UpdatedAt: testNow, Result: completedResult()},
+			wantReads: 1,
+		},
+		{
+			name:      "processing: read each time",
+			give:      domain.JobStatus{ID: knownID, Status: domain.Processing(30), Attempts: 1, CreatedAt: testNow, UpdatedAt: testNow},
+			wantReads: 3,
+		},
+		{
+			name:      "failed: read each time, a dead letter may be retried",
+			give:      domain.JobStatus{ID: knownID, Status: domain.Failed(domain.FailureInternal), Attempts: 3, CreatedAt: testNow, UpdatedAt: testNow},
+			wantReads: 3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			jobs := newMemJobs()
+			jobs.set(tt.give)
+			store := &countingStore{StatusStore: jobs}
+			h := newAPIWith(jobs, store, func(context.Context) error { return nil }, prometheus.NewRegistry())
+			var bodies []string
+			for range 3 {
+				rec := call(h, http.MethodGet, "/v1/recipe/status/"+string(knownID), "", "", nil)
+				if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+					t.Fatalf("GET status = %d %q, want 200 application/json; charset=utf-8", rec.Code, rec.Header().Get("Content-Type"))
+				}
+				bodies = append(bodies, rec.Body.String())
+			}
+			if bodies[1] != bodies[0] || bodies[2] != bodies[0] {
+				t.Errorf("three reads answered differently:\n%s\n%s\n%s", bodies[0], bodies[1], bodies[2])
+			}
+			if store.reads != tt.wantReads {
+				t.Errorf("three reads read the store %d times, want %d", store.reads, tt.wantReads)
 			}
 		})
 	}

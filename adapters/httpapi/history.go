@@ -25,17 +25,19 @@ var HistoryModule = fx.Module("httpapi.history",
 // HistoryHandler serves a user's past generations.
 type HistoryHandler struct {
 	history *application.History
+	limits  *Limits
 	log     *zap.Logger
 }
 
-// NewHistoryHandler builds the history route's handler on the use case.
-func NewHistoryHandler(h *application.History, log *zap.Logger) *HistoryHandler {
-	return &HistoryHandler{history: h, log: log.Named("http")}
+// NewHistoryHandler builds the history route's handler on the use case; its reads spend
+// from the status budget of limits (nil: unlimited).
+func NewHistoryHandler(h *application.History, limits *Limits, log *zap.Logger) *HistoryHandler {
+	return &HistoryHandler{history: h, limits: limits, log: log.Named("http")}
 }
 
 // Register adds the history route to r. It is a Routes.
 func (h *HistoryHandler) Register(r *gin.Engine) {
-	r.GET("/v1/users/:userId/recipes", h.listHistory)
+	r.GET("/v1/users/:userId/recipes", h.limits.read, h.listHistory)
 }
 
 // listHistory godoc
@@ -49,6 +51,7 @@ func (h *HistoryHandler) Register(r *gin.Engine) {
 // @Success     200 {object} historyResponse
 // @Failure     400 {object} errorResponse
 // @Failure     404 {object} errorResponse
+// @Failure     429 {object} errorResponse "over the caller's rate limit; see Retry-After and the RateLimit-* headers"
 // @Failure     503 {object} errorResponse
 // @Router      /v1/users/{userId}/recipes [get]
 func (h *HistoryHandler) listHistory(c *gin.Context) {

@@ -73,8 +73,8 @@ func (m *memHistory) Get(context.Context, domain.JobID) (domain.HistoryEntry, er
 func newHistoryAPI(reader application.HistoryReader) http.Handler {
 	log := zap.NewNop()
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
-	history := httpapi.NewHistoryHandler(application.NewHistory(reader), log)
-	return httpapi.NewRouter(httpapi.NewHandler(nil, nil, log), ops, nil, log, history.Register)
+	history := httpapi.NewHistoryHandler(application.NewHistory(reader), nil, log)
+	return httpapi.NewRouter(httpapi.NewHandler(nil, nil, log), ops, nil, nil, log, history.Register)
 }
 
 func historyEntry(t *testing.T, id domain.JobID, userID string, completed time.Time) domain.HistoryEntry {
@@ -263,7 +263,7 @@ func TestHistoryModuleAddsTheRoute(t *testing.T) {
 	reader := &memHistory{entries: []domain.HistoryEntry{historyEntry(t, domain.NewJobID(), "user-42", testNow)}}
 	var routes []httpapi.Routes
 	app := fx.New(fx.NopLogger,
-		fx.Supply(application.NewHistory(reader), zap.NewNop()),
+		fx.Supply(application.NewHistory(reader), zap.NewNop(), (*httpapi.Limits)(nil)),
 		httpapi.HistoryModule,
 		fx.Invoke(fx.Annotate(func(rs []httpapi.Routes) { routes = rs }, fx.ParamTags(`group:"routes"`))),
 	)

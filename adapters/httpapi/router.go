@@ -26,16 +26,18 @@ func init() {
 // Routes adds routes from another package to the api's router, such as the Swagger UI.
 type Routes func(*gin.Engine)
 
-// NewRouter builds the api's routes: the recipe routes, the operations routes and the
-// extra ones; auth guards every /v1 route when API keys are configured.
-func NewRouter(h *Handler, ops *Operations, auth *Auth, log *zap.Logger, extra ...Routes) *gin.Engine {
+// NewRouter builds the api's routes: the recipe routes, spending from the budgets of
+// limits (nil: unlimited), the operations routes and the extra ones; auth guards every
+// /v1 route when API keys are configured, and runs before the limits, which count per
+// caller.
+func NewRouter(h *Handler, ops *Operations, auth *Auth, limits *Limits, log *zap.Logger, extra ...Routes) *gin.Engine {
 	r := newEngine(log, ops)
 	r.Use(auth.check)
 	v1 := r.Group("/v1/recipe")
-	v1.POST("/generate", h.createGeneration)
-	v1.GET("/status/:jobId", h.getStatus)
-	v1.DELETE("/status/:jobId", h.cancelGeneration)
-	v1.GET("/status/:jobId/events", h.streamEvents)
+	v1.POST("/generate", limits.submit, h.createGeneration)
+	v1.GET("/status/:jobId", limits.read, h.getStatus)
+	v1.DELETE("/status/:jobId", limits.read, h.cancelGeneration)
+	v1.GET("/status/:jobId/events", limits.read, h.streamEvents)
 	ops.register(r)
 	for _, add := range extra {
 		add(r)
@@ -50,6 +52,9 @@ func newEngine(log *zap.Logger, ops *Operations) *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(trustedProxies); err != nil {
+		panic(err) // a typo in trustedProxies
+	}
 	if ops.trace != nil {
 		r.Use(ops.trace)
 	}

@@ -73,7 +73,7 @@ func TestRouterServesDocs(t *testing.T) {
 	q := newMemJobs()
 	h := httpapi.NewRouter(httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), application.NewStreams(q, q, 0), zap.NewNop()),
 		httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry()),
-		nil, zap.NewNop(), swagger.Register)
+		nil, nil, zap.NewNop(), swagger.Register)
 	tests := []struct {
 		path     string
 		wantType string
@@ -81,6 +81,8 @@ func TestRouterServesDocs(t *testing.T) {
 	}{
 		{path: "/docs/index.html", wantType: "text/html", wantText: "swagger"},
 		{path: "/docs/doc.json", wantType: "application/json", wantText: `"/v1/recipe/generate"`},
+		{path: "/docs/swagger-ui-bundle.js", wantType: "application/javascript", wantText: "SwaggerUIBundle"},
+		{path: "/docs/swagger-ui.css", wantType: "text/css", wantText: ".swagger-ui"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -22,7 +22,8 @@ import (
 // "routes" group.
 var APIModule = fx.Module("httpapi",
 	fx.Provide(NewHandler, operations, NewAuth, fx.Private,
-		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, `group:"routes"`))),
+		fx.Annotate(NewRouter, fx.ParamTags(``, ``, ``, ``, ``, `group:"routes"`))),
+	fx.Provide(NewLimits),
 	fx.Invoke(func(lc fx.Lifecycle, cfg config.Config, r *gin.Engine, h *Handler, log *zap.Logger) {
 		serve(lc, cfg.HTTPAddr, r, log, h.CloseStreams)
 	}),

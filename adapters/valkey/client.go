@@ -32,6 +32,13 @@ func NewClient(cfg config.Config, poolSize int) (redis.UniversalClient, error) {
 		WriteTimeout:          3 * time.Second,
 		ContextTimeoutEnabled: true,
 		MaxRetries:            1,
+		// A reply or command here is a few KiB at most (a status with its result, a batch
+		// of enqueues): go-redis's defaults of 32 KiB per connection and 128 KiB per
+		// pipeline connection hold memory that is never used.
+		ReadBufferSize:          8 << 10,
+		WriteBufferSize:         8 << 10,
+		PipelineReadBufferSize:  32 << 10,
+		PipelineWriteBufferSize: 32 << 10,
 	}
 	switch {
 	case len(cfg.ValkeyClusterAddrs) > 0:

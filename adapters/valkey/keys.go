@@ -53,3 +53,7 @@ func (k keys) recentCompleted() string { return k.prefix + "recent-completed" }
 
 // providers holds each worker's latest report of its providers' health.
 func (k keys) providers() string { return k.prefix + "providers" }
+
+// rate counts one client's requests against one budget of the api (redis_rate adds its
+// own "rate:" in front, which leaves the hash tag in place).
+func (k keys) rate(budget, client string) string { return k.prefix + "limit:" + budget + ":" + client }

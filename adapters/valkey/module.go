@@ -16,7 +16,8 @@ import (
 	"github.com/naengbu/recipe-ai/config"
 )
 
-// APIModule provides the Valkey client and the queue, bound to the api's ports.
+// APIModule provides the Valkey client, the queue and the rate limiter, bound to the
+// api's ports.
 var APIModule = fx.Module("valkey",
 	fx.Provide(
 		func(lc fx.Lifecycle, cfg config.Config, tp trace.TracerProvider, log *zap.Logger) (redis.UniversalClient, error) {
@@ -40,6 +41,11 @@ var APIModule = fx.Module("valkey",
 			return f
 		},
 		func(f *Feed) application.ChangeFeed { return f },
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) application.RateLimiter {
+			l := NewRateLimiter(rdb, cfg)
+			lc.Append(fx.StopHook(l.Close))
+			return l
+		},
 		readiness,
 	),
 	fx.Invoke(func(reg prometheus.Registerer, rdb redis.UniversalClient, cfg config.Config, f *Feed) error {

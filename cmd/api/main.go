@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.uber.org/fx"
-	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/adapters/httpapi"
 	"github.com/naengbu/recipe-ai/adapters/httpapi/swagger"
@@ -95,13 +94,5 @@ func baseOptions(cfg config.Config) []fx.Option {
 			},
 			fx.Annotate(func() httpapi.Routes { return swagger.Register }, fx.ResultTags(`group:"routes"`)),
 		),
-		fx.Invoke(warnNotEnforced),
-	}
-}
-
-// warnNotEnforced says once, at start, which settings of the contract are not enforced yet.
-func warnNotEnforced(cfg config.Config, log *zap.Logger) {
-	for _, name := range cfg.NotEnforced() {
-		log.Warn("setting not enforced yet: requests are not limited", zap.String("variable", name))
 	}
 }

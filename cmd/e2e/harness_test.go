@@ -146,11 +146,14 @@ func (p *process) wait(t *testing.T, timeout time.Duration) int {
 	}
 }
 
-// env is the configuration every process of one test shares: its own queue.
+// env is the configuration every process of one test shares: its own queue, and rate
+// limits far above what a test sends unless it sets its own.
 func baseEnv(t *testing.T, srv *valkeytest.Server, extra map[string]string) map[string]string {
 	return withDefault(extra, map[string]string{
-		"VALKEY_URL": srv.URL,
-		"QUEUE_NAME": valkeytest.QueueName(t),
+		"VALKEY_URL":          srv.URL,
+		"QUEUE_NAME":          valkeytest.QueueName(t),
+		"RATE_LIMIT_GENERATE": "100000/m",
+		"RATE_LIMIT_STATUS":   "100000/m",
 	})
 }
 

@@ -28,12 +28,15 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, stream, sse_idle, sse_latency (sse: both) or engine alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, http, stream, sse_idle, sse_latency (sse: both) or engine alone; all when empty
 
 	sseStreams    int // idle event streams held by one api process
 	sseLatStreams int // streams open while the event latency is measured
 	sseEvents     int // progress reports whose delay is measured
 	sseRate       int // progress reports per second
+	// httpTime and httpThreads: each HTTP load's length and wrk's threads.
+	httpTime    time.Duration
+	httpThreads int
 }
 
 // measures reports whether the run includes the named phase.
@@ -56,6 +59,8 @@ func loadSettings() settings {
 		sseLatStreams: envInt("PEERS_SSE_LAT_STREAMS", 1000),
 		sseEvents:     envInt("PEERS_SSE_EVENTS", 2000),
 		sseRate:       envInt("PEERS_SSE_RATE", 500),
+		httpTime:      time.Duration(envInt("PEERS_HTTP_SECONDS", 10)) * time.Second,
+		httpThreads:   envInt("PEERS_HTTP_THREADS", 2),
 	}
 }
 
@@ -90,6 +95,12 @@ func run() error {
 	drain := make([]float64, 0, s.reps)
 	rss := make([]float64, 0, s.reps)
 	var p50, p95, p99 []float64
+	var httpReps []httpRep
+	hb, cleanup, err := httpSetup(s)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	for rep := 1; rep <= s.reps; rep++ {
 		if s.measures("enqueue") {
 			progressf("rep %d/%d: enqueue %d jobs with %d producers", rep, s.reps, s.n, s.conc)
@@ -123,6 +134,14 @@ func run() error {
 			}
 			p50, p95, p99 = append(p50, lat.p50), append(p95, lat.p95), append(p99, lat.p99)
 		}
+		if hb != nil {
+			progressf("rep %d/%d: HTTP with wrk, %d connections", rep, s.reps, s.conc)
+			h, err := measureHTTP(ctx, hb, s)
+			if err != nil {
+				return fmt.Errorf("http: %w", err)
+			}
+			httpReps = append(httpReps, h)
+		}
 	}
 	if len(enqueue) > 0 {
 		r.line("enqueue", "jobs/s", "higher", enqueue, nil)
@@ -139,6 +158,9 @@ func run() error {
 		r.line("latency_p50", "ms", "lower", p50, lat)
 		r.line("latency_p95", "ms", "lower", p95, lat)
 		r.line("latency_p99", "ms", "lower", p99, lat)
+	}
+	if len(httpReps) > 0 {
+		reportHTTP(r, s, httpReps)
 	}
 	if s.measures("stream") {
 		if err := benchStream(ctx, rdb, r); err != nil {

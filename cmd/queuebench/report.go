@@ -39,8 +39,14 @@ func newReporter(ctx context.Context, rdb *redis.Client, s settings) *reporter {
 	return r
 }
 
-// line prints one measurement; extra params join the common ones.
+// line prints one measurement of the default variant; extra params join the common ones.
 func (r *reporter) line(measurement, unit, better string, runs []float64, extra map[string]any) {
+	r.lineAs("default", measurement, unit, better, runs, extra)
+}
+
+// lineAs prints one measurement of the named variant; extra params join (and override)
+// the common ones.
+func (r *reporter) lineAs(variant, measurement, unit, better string, runs []float64, extra map[string]any) {
 	params := map[string]any{"n": r.s.n, "concurrency": r.s.conc, "payload_bytes": r.payloadBytes, "reps": r.s.reps}
 	for k, v := range extra {
 		params[k] = v
@@ -48,7 +54,7 @@ func (r *reporter) line(measurement, unit, better string, runs []float64, extra 
 	r.print(map[string]any{
 		"schema": "peers-queue-bench/v1", "library": "recipe-queue", "library_version": r.commit,
 		"client": r.client, "runtime": runtime.Version(), "redis_version": r.redisVersion,
-		"measurement": measurement, "variant": "default", "unit": unit, "better": better,
+		"measurement": measurement, "variant": variant, "unit": unit, "better": better,
 		"runs": rounded(runs), "median": round(median(runs)), "min": round(minOf(runs)), "max": round(maxOf(runs)),
 		"params": params, "host": map[string]any{"cpus": runtime.NumCPU()},
 		"time": time.Now().UTC().Format(time.RFC3339),

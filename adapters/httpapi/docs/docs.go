@@ -788,6 +788,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
@@ -825,6 +831,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
                         "schema": {
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
@@ -874,6 +886,12 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
                     },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
                     "503": {
                         "description": "Service Unavailable",
                         "schema": {
@@ -911,6 +929,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
                         "schema": {
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }
@@ -973,6 +997,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.errorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "over the caller's rate limit; see Retry-After and the RateLimit-* headers",
                         "schema": {
                             "$ref": "#/definitions/httpapi.errorResponse"
                         }

@@ -1,14 +1,20 @@
 // Package swagger serves the api's generated OpenAPI document and the Swagger UI. It is
-// its own package so that only the api binary carries the UI's assets (about 18 MiB of
-// memory once loaded): the worker serves no docs.
+// its own package so that only the api binary carries the UI's assets: the worker serves
+// no docs.
 package swagger
 
 import (
+	"context"
+	"io/fs"
 	"net/http"
+	"os"
+	"path"
+	"strings"
 
 	"github.com/gin-gonic/gin"
-	swaggerFiles "github.com/swaggo/files"
+	swaggerFiles "github.com/swaggo/files/v2"
 	ginSwagger "github.com/swaggo/gin-swagger"
+	"golang.org/x/net/webdav"
 
 	_ "github.com/naengbu/recipe-ai/adapters/httpapi/docs" // registers the generated document
 )
@@ -16,7 +22,8 @@ import (
 // Register serves the Swagger UI at /docs/index.html and the document at /docs/doc.json;
 // /docs and /docs/ lead to the UI.
 func Register(r *gin.Engine) {
-	r.GET("/docs/*any", docs(ginSwagger.WrapHandler(swaggerFiles.Handler)))
+	ui := &webdav.Handler{FileSystem: readOnlyFS{swaggerFiles.FS}, LockSystem: webdav.NewMemLS()}
+	r.GET("/docs/*any", docs(ginSwagger.WrapHandler(ui)))
 }
 
 // docs godoc
@@ -38,3 +45,40 @@ func docs(ui gin.HandlerFunc) gin.HandlerFunc {
 		ui(c)
 	}
 }
+
+// readOnlyFS serves the UI's files straight from the binary, where they are embedded.
+// (swaggo/files v1 copied all 11 MiB of them into memory when the program started,
+// whether anyone looked at the docs or not.) Every change is refused.
+type readOnlyFS struct{ files fs.FS }
+
+func (u readOnlyFS) OpenFile(_ context.Context, name string, flag int, _ os.FileMode) (webdav.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_APPEND) != 0 {
+		return nil, os.ErrPermission
+	}
+	f, err := http.FS(u.files).Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return readOnlyFile{f}, nil
+}
+
+func (u readOnlyFS) Stat(_ context.Context, name string) (os.FileInfo, error) {
+	return fs.Stat(u.files, fsPath(name))
+}
+
+func (readOnlyFS) Mkdir(context.Context, string, os.FileMode) error { return os.ErrPermission }
+func (readOnlyFS) RemoveAll(context.Context, string) error          { return os.ErrPermission }
+func (readOnlyFS) Rename(context.Context, string, string) error     { return os.ErrPermission }
+
+// fsPath turns a slash-rooted WebDAV name into an fs.FS path ("/" is ".").
+func fsPath(name string) string {
+	p := strings.TrimPrefix(path.Clean("/"+name), "/")
+	if p == "" {
+		return "."
+	}
+	return p
+}
+
+type readOnlyFile struct{ http.File }
+
+func (readOnlyFile) Write([]byte) (int, error) { return 0, os.ErrPermission }
