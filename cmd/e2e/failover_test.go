@@ -66,6 +66,9 @@ func submitAcrossFailover(t *testing.T, waitReplicas string) failoverOutcome {
 	}
 	begin := time.Now()
 	for accepted.Load() < 100 {
+		if time.Since(begin) > time.Minute {
+			t.Fatalf("only %d submissions accepted after a minute", accepted.Load())
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	failoverAt := time.Since(begin)

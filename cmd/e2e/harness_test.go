@@ -87,7 +87,9 @@ func start(t *testing.T, name string, env map[string]string) *process {
 	addr := freeAddr(t)
 	cmd := exec.Command(binary(t, name))
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "LOG_LEVEL=info"}
-	env = withDefault(env, map[string]string{"HTTP_ADDR": addr, "WORKER_HTTP_ADDR": addr})
+	// Limits far above what a test sends, unless the test sets its own.
+	env = withDefault(env, map[string]string{"HTTP_ADDR": addr, "WORKER_HTTP_ADDR": addr,
+		"RATE_LIMIT_GENERATE": "100000/m", "RATE_LIMIT_STATUS": "100000/m"})
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
