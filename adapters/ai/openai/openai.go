@@ -116,17 +116,9 @@ func (g *Generator) Generate(ctx context.Context, req domain.GenerationRequest) 
 		defer cancel()
 	}
 	p := prompt.Build(req)
-	usedSchema := !g.jsonObject.Load()
-	resp, header, err := g.complete(callCtx, p, usedSchema)
-	if err != nil && usedSchema && rejectsFormat(err) && ctx.Err() == nil {
-		first := err
-		resp, header, err = g.complete(callCtx, p, false)
-		if err == nil {
-			g.jsonObject.Store(true)
-			g.log.Info("the server rejected json_schema output; asking for json_object from now on",
-				zap.String("model", g.model), zap.Error(first))
-		}
-	}
+	resp, header, err := withFormatFallback(ctx, g, func(schema bool) (goopenai.ChatCompletionResponse, http.Header, error) {
+		return g.complete(callCtx, p, schema)
+	})
 	if err != nil {
 		return domain.Result{}, g.classify(ctx, err, header)
 	}
@@ -192,4 +184,23 @@ func cut(s string) string {
 		return string(r[:300]) + "…"
 	}
 	return s
+}
+
+// withFormatFallback sends a request with json_schema output, unless the server refused
+// it before, and once more with json_object when the server refuses json_schema now;
+// when that works, the generator asks for json_object from then on. ctx is the caller's
+// context: a cancelled call is not asked again.
+func withFormatFallback[T any](ctx context.Context, g *Generator, send func(schema bool) (T, http.Header, error)) (T, http.Header, error) {
+	usedSchema := !g.jsonObject.Load()
+	out, header, err := send(usedSchema)
+	if err != nil && usedSchema && rejectsFormat(err) && ctx.Err() == nil {
+		first := err
+		out, header, err = send(false)
+		if err == nil {
+			g.jsonObject.Store(true)
+			g.log.Info("the server rejected json_schema output; asking for json_object from now on",
+				zap.String("model", g.model), zap.Error(first))
+		}
+	}
+	return out, header, err
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	goopenai "github.com/sashabaranov/go-openai"
-	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/adapters/ai/prompt"
 	"github.com/naengbu/recipe-ai/application"
@@ -29,17 +28,9 @@ func (g *Generator) GenerateStream(ctx context.Context, req domain.GenerationReq
 		defer cancel()
 	}
 	p := prompt.Build(req)
-	usedSchema := !g.jsonObject.Load()
-	stream, header, err := g.openStream(callCtx, p, usedSchema)
-	if err != nil && usedSchema && rejectsFormat(err) && ctx.Err() == nil {
-		first := err
-		stream, header, err = g.openStream(callCtx, p, false)
-		if err == nil {
-			g.jsonObject.Store(true)
-			g.log.Info("the server rejected json_schema output; asking for json_object from now on",
-				zap.String("model", g.model), zap.Error(first))
-		}
-	}
+	stream, header, err := withFormatFallback(ctx, g, func(schema bool) (*goopenai.ChatCompletionStream, http.Header, error) {
+		return g.openStream(callCtx, p, schema)
+	})
 	if err != nil {
 		return domain.Result{}, g.classify(ctx, err, header)
 	}
