@@ -21,7 +21,9 @@ type fakeOpenAI struct {
 
 	mu        sync.Mutex
 	calls     map[string]int
-	holdFirst bool          // hold each marker's first call until the client goes away
+	holdFirst bool // hold each marker's first call until the client goes away
+	// firstCall, when set, decides each marker's first call instead of holdFirst.
+	firstCall func(marker string) callPlan
 	held      chan string   // a marker whose call is being held
 	abandoned chan string   // a marker whose held call the client abandoned
 	delay     time.Duration // before every answer
@@ -32,6 +34,15 @@ type fakeOpenAI struct {
 	pace       time.Duration
 	breakAfter int
 }
+
+// callPlan is what the fake does with a marker's first call.
+type callPlan int
+
+const (
+	planAnswer callPlan = iota // answer as every later call does
+	planHold                   // hold it until the client goes away
+	planFail                   // answer 503, as an overloaded server does
+)
 
 var markerPattern = regexp.MustCompile(`marker-\d+`)
 
@@ -52,11 +63,24 @@ func (f *fakeOpenAI) serve(w http.ResponseWriter, r *http.Request) {
 	marker := markerPattern.FindString(string(body))
 	f.mu.Lock()
 	f.calls[marker]++
-	hold := f.holdFirst && f.calls[marker] == 1
+	first := planAnswer
+	switch {
+	case f.calls[marker] > 1:
+	case f.firstCall != nil:
+		first = f.firstCall(marker)
+	case f.holdFirst:
+		first = planHold
+	}
 	delay := f.delay
 	cut := f.breakAfter > 0 && f.calls[marker] == 1
 	f.mu.Unlock()
-	if hold {
+	if first == planFail {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"error":{"message":"The server is overloaded","type":"server_error"}}`)
+		return
+	}
+	if first == planHold {
 		f.held <- marker
 		<-r.Context().Done()
 		f.abandoned <- marker
