@@ -33,3 +33,23 @@ type RateLimiter interface {
 	// request was then not counted.
 	Allow(ctx context.Context, b Budget, client string) (RateDecision, error)
 }
+
+// RateCounter is the store of the budgets every api replica shares.
+type RateCounter interface {
+	// Take spends as many of want requests of client from b as fit, at least one when
+	// any fits, and says how many it spent and how the budget stands after. Its error
+	// wraps ErrUnavailable when the counts cannot be reached; nothing was spent then.
+	Take(ctx context.Context, b Budget, client string, want int) (RateTake, error)
+}
+
+// RateTake is what a RateCounter spent and how the budget stands after it.
+type RateTake struct {
+	// Granted is how many of the requests asked for fit, 0 when none did.
+	Granted int
+	// Remaining is how many more requests the client may send at once.
+	Remaining int
+	// RetryAfter is, when none fitted, how long until the next one fits.
+	RetryAfter time.Duration
+	// ResetAfter is how long until the whole budget is back.
+	ResetAfter time.Duration
+}

@@ -41,7 +41,7 @@ var APIModule = fx.Module("valkey",
 			return f
 		},
 		func(f *Feed) application.ChangeFeed { return f },
-		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) application.RateLimiter {
+		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config) application.RateCounter {
 			l := NewRateLimiter(rdb, cfg)
 			lc.Append(fx.StopHook(l.Close))
 			return l

@@ -36,14 +36,14 @@ func NewRateLimiter(rdb redis.UniversalClient, cfg config.Config) *RateLimiter {
 // Closing twice does nothing more.
 func (l *RateLimiter) Close() { l.closing.Do(func() { close(l.batch.stop) }) }
 
-// Allow counts one request of client against b; see application.RateLimiter.
-func (l *RateLimiter) Allow(ctx context.Context, b application.Budget, client string) (application.RateDecision, error) {
-	res, err := l.limiter.Allow(ctx, l.keys.rate(b.Name, client), redis_rate.Limit{Rate: b.Limit, Burst: b.Limit, Period: b.Period})
+// Take spends up to want requests of client from b; see application.RateCounter.
+func (l *RateLimiter) Take(ctx context.Context, b application.Budget, client string, want int) (application.RateTake, error) {
+	res, err := l.limiter.AllowAtMost(ctx, l.keys.rate(b.Name, client), redis_rate.Limit{Rate: b.Limit, Burst: b.Limit, Period: b.Period}, want)
 	if err != nil {
-		return application.RateDecision{}, fmt.Errorf("rate limit %s: %w", b.Name, translate(err))
+		return application.RateTake{}, fmt.Errorf("rate limit %s: %w", b.Name, translate(err))
 	}
-	return application.RateDecision{
-		Allowed:    res.Allowed > 0,
+	return application.RateTake{
+		Granted:    res.Allowed,
 		Remaining:  res.Remaining,
 		RetryAfter: max(res.RetryAfter, 0),
 		ResetAfter: max(res.ResetAfter, 0),

@@ -44,9 +44,16 @@ type decision struct {
 	Remaining int
 }
 
+// allowOne spends one request, as a replica's lease of one does.
+func allowOne(ctx context.Context, l *valkey.RateLimiter, b application.Budget, client string) (application.RateDecision, error) {
+	got, err := l.Take(ctx, b, client, 1)
+	return application.RateDecision{Allowed: got.Granted > 0, Remaining: got.Remaining,
+		RetryAfter: got.RetryAfter, ResetAfter: got.ResetAfter}, err
+}
+
 func allow(t *testing.T, l *valkey.RateLimiter, b application.Budget, client string) application.RateDecision {
 	t.Helper()
-	d, err := l.Allow(context.Background(), b, client)
+	d, err := allowOne(context.Background(), l, b, client)
 	if err != nil {
 		t.Fatalf("Allow(%s, %s) error = %v", b.Name, client, err)
 	}
@@ -125,7 +132,7 @@ func TestRateLimiterCountsConcurrentRequestsExactly(t *testing.T) {
 	for i := range 300 {
 		client := []string{"ip:198.51.100.1", "ip:198.51.100.2"}[i%2]
 		wg.Go(func() {
-			d, err := l.Allow(context.Background(), b, client)
+			d, err := allowOne(context.Background(), l, b, client)
 			if err != nil {
 				t.Errorf("Allow error = %v", err)
 				return
@@ -141,6 +148,27 @@ func TestRateLimiterCountsConcurrentRequestsExactly(t *testing.T) {
 	want := map[string]int{"ip:198.51.100.1": 50, "ip:198.51.100.2": 50}
 	if diff := cmp.Diff(want, allowed); diff != "" {
 		t.Errorf("150 concurrent requests per client on 50/h allowed (-want +got):\n%s", diff)
+	}
+}
+
+func TestRateLimiterTakesWhatFitsOfSeveral(t *testing.T) {
+	l := newLimiter(t, valkeytest.Shared(t), nil)
+	b := application.Budget{Name: "status", Limit: 5, Period: time.Minute}
+	ctx := context.Background()
+	type take struct{ Granted, Remaining int }
+	var got []take
+	for _, want := range []int{3, 3, 1} {
+		tk, err := l.Take(ctx, b, "key:c0ffee", want)
+		if err != nil {
+			t.Fatalf("Take(%d) error = %v", want, err)
+		}
+		got = append(got, take{tk.Granted, tk.Remaining})
+		if tk.Granted == 0 && (tk.RetryAfter <= 0 || tk.RetryAfter > 12*time.Second) {
+			t.Errorf("Take(%d) of a spent 5/m: RetryAfter = %v, want up to the 12 s one request takes to come back", want, tk.RetryAfter)
+		}
+	}
+	if diff := cmp.Diff([]take{{3, 2}, {2, 0}, {0, 0}}, got); diff != "" {
+		t.Errorf("Take 3, 3, then 1 of 5/m (-want +got):\n%s", diff)
 	}
 }
 
@@ -170,17 +198,17 @@ func TestRateLimiterUnavailable(t *testing.T) {
 	l := newLimiter(t, srv, nil)
 	b := application.Budget{Name: "generate", Limit: 10, Period: time.Minute}
 	srv.Stop()
-	if _, err := l.Allow(context.Background(), b, "ip:198.51.100.1"); !errors.Is(err, application.ErrUnavailable) {
+	if _, err := allowOne(context.Background(), l, b, "ip:198.51.100.1"); !errors.Is(err, application.ErrUnavailable) {
 		t.Errorf("Allow with Valkey stopped error = %v, want ErrUnavailable", err)
 	}
 	if err := srv.Restart(); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := l.Allow(context.Background(), b, "ip:198.51.100.1"); err != nil || !d.Allowed {
+	if d, err := allowOne(context.Background(), l, b, "ip:198.51.100.1"); err != nil || !d.Allowed {
 		t.Errorf("Allow once Valkey is back = %+v, %v; want allowed", d, err)
 	}
 	l.Close()
-	if _, err := l.Allow(context.Background(), b, "ip:198.51.100.1"); !errors.Is(err, application.ErrUnavailable) {
+	if _, err := allowOne(context.Background(), l, b, "ip:198.51.100.1"); !errors.Is(err, application.ErrUnavailable) {
 		t.Errorf("Allow after Close error = %v, want ErrUnavailable", err)
 	}
 }

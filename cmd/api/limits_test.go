@@ -53,7 +53,7 @@ func replica(t *testing.T, env map[string]string) *httptest.Server {
 	streams := application.NewStreams(q, silentFeed{}, heartbeat)
 	ops := httpapi.NewOperations(func(context.Context) error { return nil }, prometheus.NewRegistry(), prometheus.NewRegistry())
 	h := httpapi.NewHandler(application.NewGenerations(q, q, nil, nil), streams, log)
-	srv := httptest.NewServer(httpapi.NewRouter(h, ops, nil, httpapi.NewLimits(limiter, cfg, log), log))
+	srv := httptest.NewServer(httpapi.NewRouter(h, ops, nil, httpapi.NewLimits(application.NewLeasedLimiter(limiter, nil), cfg, log), log))
 	t.Cleanup(func() {
 		h.CloseStreams()
 		srv.Close()

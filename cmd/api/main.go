@@ -92,6 +92,9 @@ func baseOptions(cfg config.Config) []fx.Option {
 			func(s application.StatusStore, feed application.ChangeFeed) *application.Streams {
 				return application.NewStreams(s, feed, 0)
 			},
+			func(c application.RateCounter) application.RateLimiter {
+				return application.NewLeasedLimiter(c, nil)
+			},
 			fx.Annotate(func() httpapi.Routes { return swagger.Register }, fx.ResultTags(`group:"routes"`)),
 		),
 	}
