@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +28,8 @@ const (
 // httpRep is one repetition of the HTTP measurement.
 type httpRep struct {
 	post, status load
-	rss          float64 // the api's VmHWM, MiB, after both loads
+	alone        load    // POST with the worker stopped: the api's own capacity
+	rss          float64 // the api's VmHWM, MiB, after the default loads
 	keyed        *load   // nil when the api refused API_KEYS
 	load1        float64 // the host's load average over a minute before the first load
 }
@@ -55,25 +57,36 @@ type httpBench struct {
 	rdb  *redis.Client
 }
 
+// httpProcs are the processes that share the host's cores during a load, besides wrk:
+// their CPU time per request says where the cores went.
+type httpProcs struct {
+	api      *service
+	worker   *service // nil while no worker runs
+	redisPID int      // 0 when unknown
+}
+
 // measureHTTP runs one repetition: a fresh api and offline worker on a flushed database;
 // GET of a completed job's status, then POST /v1/recipe/generate, each for s.httpTime
-// with s.conc connections after a one-second warm-up; then, on an api with API keys,
-// POST again with the requests spread over httpKeys keys.
+// with s.conc connections after a one-second warm-up; then POST again with the worker
+// stopped; then, on an empty queue with a fresh worker and an api with API keys, POST
+// again with the requests spread over httpKeys keys.
 func measureHTTP(ctx context.Context, hb *httpBench, s settings) (httpRep, error) {
 	if err := hb.rdb.FlushDB(ctx).Err(); err != nil {
 		return httpRep{}, err
 	}
 	bin := hb.bin
 	env := httpEnv(hb.addr)
+	procs := httpProcs{redisPID: serverPID(ctx, hb.rdb)}
 	worker, err := startService(bin+"/worker", env)
 	if err != nil {
 		return httpRep{}, err
 	}
-	defer worker.stop()
+	defer func() { worker.stop() }()
 	api, err := startService(bin+"/api", env)
 	if err != nil {
 		return httpRep{}, err
 	}
+	procs.api, procs.worker = api, worker
 	body := strings.TrimSpace(string(payload))
 	statusPath, err := completedJob(api, body)
 	if err != nil {
@@ -87,17 +100,30 @@ func measureHTTP(ctx context.Context, hb *httpBench, s settings) (httpRep, error
 		req request
 		out *load
 	}{{get, &rep.status}, {post, &rep.post}} {
-		if *m.out, err = warmAndLoad(api, m.req, s); err != nil {
+		if *m.out, err = warmAndLoad(procs, m.req, s); err != nil {
 			api.stop()
 			return httpRep{}, fmt.Errorf("%s %s: %w", m.req.method, m.req.path, err)
 		}
 	}
 	rep.rss, err = api.peakRSS()
-	api.stop()
 	if err != nil {
+		api.stop()
 		return httpRep{}, err
 	}
+	worker.stop()
+	procs.worker = nil
+	rep.alone, err = warmAndLoad(procs, post, s)
+	api.stop()
+	if err != nil {
+		return httpRep{}, fmt.Errorf("POST with the worker stopped: %w", err)
+	}
 
+	if err := hb.rdb.FlushDB(ctx).Err(); err != nil {
+		return httpRep{}, err
+	}
+	if worker, err = startService(bin+"/worker", env); err != nil {
+		return httpRep{}, err
+	}
 	keys := make([]string, httpKeys)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("bench-%02d-%s", i+1, rand.Text())
@@ -113,7 +139,7 @@ func measureHTTP(ctx context.Context, hb *httpBench, s settings) (httpRep, error
 	}
 	defer keyed.stop()
 	post.keys = keys
-	l, err := warmAndLoad(keyed, post, s)
+	l, err := warmAndLoad(httpProcs{api: keyed, worker: worker, redisPID: procs.redisPID}, post, s)
 	if err != nil {
 		return httpRep{}, fmt.Errorf("POST with API keys: %w", err)
 	}
@@ -121,12 +147,47 @@ func measureHTTP(ctx context.Context, hb *httpBench, s settings) (httpRep, error
 	return rep, nil
 }
 
-func warmAndLoad(api *service, req request, s settings) (load, error) {
+// serverPID is the Valkey server's process id, from INFO; 0 when it cannot be read.
+func serverPID(ctx context.Context, rdb *redis.Client) int {
+	info, err := rdb.Info(ctx, "server").Result()
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
+			pid, _ := strconv.Atoi(v)
+			return pid
+		}
+	}
+	return 0
+}
+
+// cpuTimes reads the CPU time each of the processes has used so far; an unknown one
+// reads 0.
+func (p httpProcs) cpuTimes() (api, worker, server time.Duration, err error) {
+	if api, err = p.api.cpuTime(); err != nil {
+		return 0, 0, 0, err
+	}
+	if p.worker != nil {
+		if worker, err = p.worker.cpuTime(); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	if p.redisPID != 0 {
+		if server, err = processCPU(p.redisPID); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	return api, worker, server, nil
+}
+
+func warmAndLoad(procs httpProcs, req request, s settings) (load, error) {
+	api := procs.api
 	if _, err := runWrk(api.url(""), req, time.Second, s.conc, s.httpThreads); err != nil {
 		return load{}, err
 	}
 	progressf("  %s %s for %v with %d connections", req.method, req.path, s.httpTime, s.conc)
-	before, err := api.cpuTime()
+	apiBefore, workerBefore, serverBefore, err := procs.cpuTimes()
 	if err != nil {
 		return load{}, err
 	}
@@ -134,13 +195,16 @@ func warmAndLoad(api *service, req request, s settings) (load, error) {
 	if err != nil {
 		return load{}, err
 	}
-	after, err := api.cpuTime()
+	apiAfter, workerAfter, serverAfter, err := procs.cpuTimes()
 	if err != nil {
 		return load{}, err
 	}
-	l.APICPU = float64((after - before).Microseconds()) / float64(l.Requests)
-	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx, api CPU %.1f µs/request",
-		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.cpuUs())
+	perRequest := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(l.Requests) }
+	l.APICPU = perRequest(apiAfter - apiBefore)
+	l.WorkerCPU = perRequest(workerAfter - workerBefore)
+	l.ServerCPU = perRequest(serverAfter - serverBefore)
+	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx; CPU µs/request: api %.1f, worker %.1f, valkey %.1f, wrk %.1f",
+		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.APICPU, l.WorkerCPU, l.ServerCPU, l.ClientCPU)
 	if l.failed() > 0 {
 		progressf("  not 2xx: %d status ≥ 400 (now: %s), socket errors: %d connect, %d read, %d write, %d timeout",
 			l.Status, sample(api, req), l.Connect, l.Read, l.Write, l.Timeout)
@@ -187,6 +251,8 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 	}{
 		{"http_status", "GET /v1/recipe/status/{jobId} (completed)", "default", 0, func(r httpRep) load { return r.status }, nil},
 		{"http_generate", "POST /v1/recipe/generate", "default", len(strings.TrimSpace(string(payload))), func(r httpRep) load { return r.post }, nil},
+		{"http_generate", "POST /v1/recipe/generate", "worker_stopped", len(strings.TrimSpace(string(payload))), func(r httpRep) load { return r.alone },
+			map[string]any{"worker": "stopped"}},
 		{"http_generate", "POST /v1/recipe/generate", "api_keys", len(strings.TrimSpace(string(payload))), func(r httpRep) load { return *r.keyed },
 			map[string]any{"api_keys": httpKeys, "keys": "one per request in turn, each thread over all keys"}},
 	}
@@ -208,6 +274,9 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 		r.lineAs(rt.variant, rt.name+"_p99", "ms", "lower", collect(load.p99ms), p)
 		r.lineAs(rt.variant, rt.name+"_non_2xx", "responses", "lower", collect(func(l load) float64 { return float64(l.failed()) }), p)
 		r.lineAs(rt.variant, rt.name+"_api_cpu", "µs/request", "lower", collect(load.cpuUs), p)
+		r.lineAs(rt.variant, rt.name+"_worker_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.WorkerCPU }), p)
+		r.lineAs(rt.variant, rt.name+"_valkey_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.ServerCPU }), p)
+		r.lineAs(rt.variant, rt.name+"_wrk_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.ClientCPU }), p)
 	}
 	rss := make([]float64, len(reps))
 	for i, rep := range reps {

@@ -104,8 +104,11 @@ func (s *service) peakRSS() (float64, error) {
 }
 
 // cpuTime returns the CPU time the process has used so far, user and system.
-func (s *service) cpuTime() (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+func (s *service) cpuTime() (time.Duration, error) { return processCPU(s.cmd.Process.Pid) }
+
+// processCPU returns the CPU time process pid has used so far, user and system.
+func processCPU(pid int) (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
 	}
@@ -114,7 +117,7 @@ func (s *service) cpuTime() (time.Duration, error) {
 	_, rest, ok := strings.Cut(string(data), ") ")
 	fields := strings.Fields(rest)
 	if !ok || len(fields) < 13 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", s.cmd.Process.Pid)
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
 	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
 	stime, err2 := strconv.ParseInt(fields[12], 10, 64)

@@ -26,6 +26,11 @@ type load struct {
 	// APICPU is the CPU time the api process used during the load, per request, in µs:
 	// a figure that other programs on a shared host disturb far less than req/s.
 	APICPU float64 `json:"-"`
+	// WorkerCPU, ServerCPU and ClientCPU are the same for the worker (0 when none ran),
+	// the Valkey server and wrk itself: together with APICPU, where the host's cores went.
+	WorkerCPU float64 `json:"-"`
+	ServerCPU float64 `json:"-"`
+	ClientCPU float64 `json:"-"`
 }
 
 func (l load) rate() float64  { return float64(l.Requests) / (float64(l.Micros) / 1e6) }
@@ -138,6 +143,8 @@ func runWrk(baseURL string, req request, d time.Duration, conns, threads int) (l
 			if l.Requests == 0 || l.Micros == 0 {
 				return load{}, fmt.Errorf("wrk sent no request: %s", out)
 			}
+			used := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			l.ClientCPU = float64(used.Microseconds()) / float64(l.Requests)
 			return l, nil
 		}
 	}
