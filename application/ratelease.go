@@ -12,8 +12,9 @@ import (
 // counter for each request.
 //
 // How many requests a replica takes at once (its lease) follows the client's demand: as
-// many as the client sent to this replica in the last leaseWindow, at least one and at
-// most a fiftieth of the budget's Limit. A client that sends a request now and then gets
+// many as the client sent to this replica in the last leaseWindow, or as many as are
+// waiting for the counter's answer when that is more, at least one and at most a
+// fiftieth of the budget's Limit. A client that sends a request now and then gets
 // leases of one, so its every request is counted in the shared store as it comes; only
 // a client sending many requests a second gets bigger ones. A lease is held at most
 // leaseHold: whatever the client has not used by then is given up, though the counter
@@ -64,8 +65,9 @@ type lease struct {
 	windowStart        time.Time
 	lastUsed           time.Time
 	// asking is closed when the request asking the counter for this client has its
-	// answer; nil while none asks.
-	asking chan struct{}
+	// answer; nil while none asks. waiting counts the requests waiting for it.
+	asking  chan struct{}
+	waiting int
 }
 
 // NewLeasedLimiter spends requests from counter; now is the clock (time.Now when nil).
@@ -88,13 +90,19 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 			return d, nil
 		}
 		if wait := ls.asking; wait != nil {
+			ls.waiting++
 			l.mu.Unlock()
 			select {
 			case <-wait:
-				continue // its answer may serve this request too
 			case <-ctx.Done():
-				return RateDecision{}, ctx.Err()
 			}
+			l.mu.Lock()
+			ls.waiting--
+			l.mu.Unlock()
+			if err := ctx.Err(); err != nil {
+				return RateDecision{}, err
+			}
+			continue // its answer may serve this request too
 		}
 		asking := make(chan struct{})
 		ls.asking = asking
@@ -162,9 +170,11 @@ func (ls *lease) spend(now time.Time) (d RateDecision, ok bool) {
 }
 
 // want is how many requests to ask the counter for: the client's demand in the last
-// window, at least one and at most a leaseShare-th of b's Limit.
+// window, or the requests waiting now (this one and those waiting for its answer) when
+// they are more, as in a burst that comes before any demand is known; at least one and
+// at most a leaseShare-th of b's Limit.
 func (ls *lease) want(b Budget) int {
-	return max(1, min(ls.lastDemand, b.Limit/leaseShare))
+	return max(1, min(max(ls.lastDemand, ls.waiting+1), b.Limit/leaseShare))
 }
 
 // granted keeps what the counter granted and spends the first request of it.

@@ -204,7 +204,7 @@ func TestLeasedLimiterRemembersARefusalUntilItsRetryAfter(t *testing.T) {
 
 func TestLeasedLimiterAsksTheStoreOnceAtATimePerClient(t *testing.T) {
 	counter := newFakeCounter(map[string]int{"ip:a": 100, "ip:b": 100})
-	counter.gate = make(chan struct{})
+	counter.gate = make(chan struct{}, 8) // enough for a Take per request; fewer happen
 	l, _ := newLeased(counter)
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -233,6 +233,25 @@ func waitRunning(t *testing.T, f *fakeCounter, n int) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d Takes in progress after 5s, want %d", running, n)
 		}
+	}
+}
+
+func TestLeasedLimiterTakesForTheRequestsThatWaitedInAFirstBurst(t *testing.T) {
+	counter := newFakeCounter(map[string]int{"ip:a": 1000})
+	counter.gate = make(chan struct{}, 100)
+	l, _ := newLeased(counter)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() { burst(t, l, bigBudget, "ip:a", 1) })
+	}
+	waitRunning(t, counter, 1)
+	time.Sleep(200 * time.Millisecond) // the other 19 reach the wait for its answer
+	for range 20 {
+		counter.gate <- struct{}{}
+	}
+	wg.Wait()
+	if asked := counter.asked(); len(asked) > 3 {
+		t.Errorf("20 requests at once, before any demand was known, asked the store %d times %v; want the waiting ones taken together", len(asked), asked)
 	}
 }
 
