@@ -29,7 +29,7 @@ type progressUpdate struct {
 	id       domain.JobID
 	token    string
 	progress int
-	partial  string // a partial result's record that replaces the job's; "" for none
+	partial  *domain.Partial // a partial result that replaces the job's; nil for none
 }
 
 // progressInterval is how long reports gather before they are written.
@@ -60,7 +60,7 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 		case u := <-w.updates:
 			gathered[u.id] = merge(gathered[u.id], u)
 			switch {
-			case u.partial != "": // a streamed recipe is news: write it at once
+			case u.partial != nil: // a streamed recipe is news: write it at once
 				flush = time.After(0)
 			case flush == nil:
 				flush = time.After(w.interval)
@@ -87,9 +87,13 @@ func (w *progressWriter) write(batch []progressUpdate) {
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
-			if u.partial != "" {
-				cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, u.partial, w.keys.eventsChannel(), string(u.id))
-				continue
+			if u.partial != nil {
+				data, err := encodePartial(u.partial)
+				if err == nil {
+					cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, data, w.keys.eventsChannel(), string(u.id))
+					continue
+				}
+				w.log.Warn("partial result could not be encoded", zap.String("job_id", string(u.id)), zap.Error(err))
 			}
 			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, w.keys.eventsChannel(), string(u.id))
 		}
@@ -108,7 +112,7 @@ func merge(prev, u progressUpdate) progressUpdate {
 		return u
 	}
 	prev.progress = max(prev.progress, u.progress)
-	if u.partial != "" {
+	if u.partial != nil {
 		prev.partial = u.partial
 	}
 	return prev

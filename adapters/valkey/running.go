@@ -25,7 +25,8 @@ func (c *Consumer) execute(cj claimedJob) {
 // and returns the job the slot takes next, if any.
 func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
-	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
+	// Lazy: the fields are encoded only if the job logs something at an enabled level.
+	log := c.log.WithLazy(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
 	start := time.Now()
 	c.events.add(eventStarted, 1)
 
@@ -36,7 +37,7 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 		base, endSpan := c.tracing.run(cj)
 		ctx, cancel := context.WithCancelCause(base)
 		c.running.track(job.ID, runningJob{token: cj.token, cancel: cancel})
-		out = c.proc.Process(ctx, job, jobReporter{w: c.progress, id: job.ID, token: cj.token, log: log})
+		out = c.proc.Process(ctx, job, jobReporter{w: c.progress, id: job.ID, token: cj.token})
 		defer c.running.untrack(job.ID) // after the end is recorded: heartbeats go on meanwhile
 		defer cancel(nil)
 		defer endSpan(out)

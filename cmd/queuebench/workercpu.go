@@ -23,13 +23,13 @@ func workerBinary(dir string) (string, error) {
 }
 
 // workerEnv is the real worker's configuration for the benchmark's queue: the service's
-// defaults (streaming on, its own concurrency) with the offline engine as the only provider.
+// defaults (streaming on, its own concurrency, info logs) with the offline engine as the
+// only provider.
 func workerEnv(s settings) map[string]string {
 	return map[string]string{
 		"VALKEY_URL":   fmt.Sprintf("redis://%s/%d", s.addr, s.db),
 		"QUEUE_NAME":   benchQueue,
 		"AI_PROVIDERS": "offline",
-		"LOG_LEVEL":    "warn",
 	}
 }
 
