@@ -67,11 +67,10 @@ func (l *liveRecipes) void() {
 // answer holds, then the allergies, the dietary preference, the cooking time and the
 // servings, as accept does for a whole answer. It returns the recipe to publish.
 func (p *Processor) acceptRecipe(cons *domain.Constraints, published domain.Partial, kind domain.RecipeKind, r domain.Recipe) (domain.Recipe, error) {
-	if err := domain.CheckRecipes(published.With(kind, r).Result()); err != nil {
+	if err := domain.CheckRecipes(published.ResultWith(kind, r)); err != nil {
 		return domain.Recipe{}, fmt.Errorf("recipe breaks the result rules: %w", err)
 	}
-	one := domain.Partial{}.With(kind, r).Result()
-	kept, dropped, err := cons.Enforce(one)
+	kept, dropped, err := cons.Enforce(domain.Partial{}.ResultWith(kind, r))
 	if err != nil {
 		reasons := make([]string, len(dropped))
 		for i, v := range dropped {
