@@ -35,6 +35,13 @@ type progressUpdate struct {
 // progressInterval is how long reports gather before they are written.
 const progressInterval = 10 * time.Millisecond
 
+// flushNow is always ready: a flush the writer does at its next turn, without a timer.
+var flushNow = func() <-chan time.Time {
+	c := make(chan time.Time)
+	close(c)
+	return c
+}()
+
 func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.JobID, string) bool, log *zap.Logger) *progressWriter {
 	return &progressWriter{rdb: rdb, keys: k, log: log.Named("progress"), running: running,
 		updates: make(chan progressUpdate, 1024), interval: progressInterval}
@@ -61,7 +68,7 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 			gathered[u.id] = merge(gathered[u.id], u)
 			switch {
 			case u.partial != nil: // a streamed recipe is news: write it at once
-				flush = time.After(0)
+				flush = flushNow
 			case flush == nil:
 				flush = time.After(w.interval)
 			}

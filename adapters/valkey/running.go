@@ -81,12 +81,12 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		data, err := encodeResult(out.Result)
 		if err != nil {
 			log.Error("result could not be stored", zap.Error(err))
-			call.mode, call.payload, call.code = endFail, err.Error(), domain.FailureInternal
+			call.mode, call.payload, call.code = endFail, []byte(err.Error()), domain.FailureInternal
 			break
 		}
-		call.payload, call.ms = string(data), c.opts.ResultTTL.Milliseconds()
+		call.payload, call.ms = data, c.opts.ResultTTL.Milliseconds()
 	case application.VerdictRetry, application.VerdictFail:
-		call.payload, call.code = out.Err.Error(), out.Code
+		call.payload, call.code = []byte(out.Err.Error()), out.Code
 	}
 	pause := newPause(100*time.Millisecond, 2*time.Second)
 	for {
