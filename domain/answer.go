@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ErrInvalidAnswer marks a generator's answer that breaks the result rules. For an AI
@@ -121,12 +122,23 @@ func checkText(s string, at place, field string, maxLen int, p *problems) {
 // textProblem says what is wrong with s as a text of at most maxLen characters, or "".
 func textProblem(s string, maxLen int) string {
 	switch {
-	case strings.TrimSpace(s) == "":
+	case blank(s):
 		return "missing"
 	case len(s) > maxLen && length(s) > maxLen: // no more characters than bytes
 		return fmt.Sprintf("longer than %d characters", maxLen)
 	}
 	return ""
+}
+
+// blank reports whether s is empty or only white space, as strings.TrimSpace(s) == ""
+// does, stopping at the first other character.
+func blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkList checks the list field of the recipe at and each of its items.

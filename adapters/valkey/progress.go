@@ -74,6 +74,7 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 			}
 		case <-flush:
 			flush = nil
+			w.gatherQueued(gathered)
 			batch := make([]progressUpdate, 0, len(gathered))
 			for _, u := range gathered {
 				if w.running(u.id, u.token) {
@@ -84,6 +85,20 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 			if len(batch) > 0 {
 				w.write(batch)
 			}
+		}
+	}
+}
+
+// gatherQueued merges the updates already queued into gathered, without waiting: a flush
+// that a partial result brought forward takes along what arrived meanwhile. It takes at
+// most a queue's length, so that a steady stream of reports cannot hold up the flush.
+func (w *progressWriter) gatherQueued(gathered map[domain.JobID]progressUpdate) {
+	for range cap(w.updates) {
+		select {
+		case u := <-w.updates:
+			gathered[u.id] = merge(gathered[u.id], u)
+		default:
+			return
 		}
 	}
 }
