@@ -27,9 +27,8 @@ func (r jobReporter) Partial(p domain.Partial, progress int) {
 }
 
 // encodePartial is the record of p stored in the job's hash.
-func encodePartial(p *domain.Partial) (string, error) {
-	data, err := json.Marshal(toPartialRecord(*p))
-	return string(data), err
+func encodePartial(p *domain.Partial) ([]byte, error) {
+	return json.Marshal(toPartialRecord(*p))
 }
 
 // partialRecord is how a running job's partial result is stored in its hash's "partial"
