@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -118,12 +119,17 @@ func tableIndex(r rune) int {
 func newPatternIndex(byRune map[rune][]pattern) patternIndex {
 	x := patternIndex{slot: make([]uint16, utf8.RuneSelf+0xd7a4-0xac00), other: map[rune][]pattern{}}
 	for r, ps := range byRune {
-		if i := tableIndex(r); i >= 0 {
-			x.groups = append(x.groups, ps)
-			x.slot[i] = uint16(len(x.groups))
+		i := tableIndex(r)
+		if i < 0 {
+			x.other[r] = ps
 			continue
 		}
-		x.other[r] = ps
+		n := len(x.groups) + 1
+		if n > math.MaxUint16 { // cannot happen: the table has fewer places
+			panic("domain: more pattern groups than a slot can name")
+		}
+		x.groups = append(x.groups, ps)
+		x.slot[i] = uint16(n)
 	}
 	return x
 }
