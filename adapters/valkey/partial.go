@@ -26,10 +26,14 @@ func (r jobReporter) Partial(p domain.Partial, progress int) {
 	r.w.report(progressUpdate{id: r.id, token: r.token, progress: progress, partial: &p})
 }
 
-// encodePartial appends to b the record of p stored in the job's hash, as json.Marshal
-// would write its partialRecord (appendPartial).
-func encodePartial(b []byte, p *domain.Partial) ([]byte, error) {
-	return appendPartial(b[:0], p)
+// encodePartial is the record of p stored in the job's hash, as json.Marshal would write
+// its partialRecord (appendPartial).
+func encodePartial(p *domain.Partial) ([]byte, error) {
+	size := 256
+	for _, r := range p.Recipes {
+		size += 40 + recipesSize([]domain.Recipe{r.Recipe})
+	}
+	return appendPartial(make([]byte, 0, size), p)
 }
 
 // partialRecord is how a running job's partial result is stored in its hash's "partial"

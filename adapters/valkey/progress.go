@@ -104,37 +104,18 @@ func (w *progressWriter) gatherQueued(gathered map[domain.JobID]progressUpdate) 
 }
 
 func (w *progressWriter) write(batch []progressUpdate) {
-	// Each partial result is encoded once, into a buffer that is free again when the
-	// pipeline has run (a NOSCRIPT retry sends the same bytes).
-	encoded := make([]*[]byte, len(batch))
-	defer func() {
-		for _, buf := range encoded {
-			if buf != nil {
-				putRecordBuffer(buf)
-			}
-		}
-	}()
-	for i, u := range batch {
-		if u.partial == nil {
-			continue
-		}
-		buf := getRecordBuffer()
-		data, err := encodePartial(*buf, u.partial)
-		if err != nil {
-			putRecordBuffer(buf)
-			w.log.Warn("partial result could not be encoded", zap.String("job_id", string(u.id)), zap.Error(err))
-			continue
-		}
-		*buf, encoded[i] = data, buf
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
-			if encoded[i] != nil {
-				cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, *encoded[i], w.keys.eventsChannel(), string(u.id))
-				continue
+			if u.partial != nil {
+				data, err := encodePartial(u.partial)
+				if err == nil {
+					cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, data, w.keys.eventsChannel(), string(u.id))
+					continue
+				}
+				w.log.Warn("partial result could not be encoded", zap.String("job_id", string(u.id)), zap.Error(err))
 			}
 			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, w.keys.eventsChannel(), string(u.id))
 		}

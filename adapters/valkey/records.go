@@ -75,9 +75,13 @@ type recipeRecord struct {
 	Instructions          string   `json:"instructions"`
 }
 
-// encodeResult writes res's resultRecord into b, as json.Marshal would (appendResult).
-func encodeResult(b []byte, res domain.Result) ([]byte, error) {
-	return appendResult(b[:0], res)
+// encodeResult writes res's resultRecord, as json.Marshal would (appendResult).
+func encodeResult(res domain.Result) ([]byte, error) {
+	size := 256 + recipesSize(res.ExistingIngredientsRecipes) + recipesSize(res.AdditionalIngredientsRecipes)
+	for _, n := range res.Notes {
+		size += len(n) + 3
+	}
+	return appendResult(make([]byte, 0, size), res)
 }
 
 func decodeResult(data string) (*domain.Result, error) {

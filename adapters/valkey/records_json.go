@@ -2,7 +2,6 @@ package valkey
 
 import (
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -125,25 +124,19 @@ func appendJSONStrings(b []byte, ss []string) []byte {
 
 func appendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
 
-// recordBuffers hold the bytes that results and partial results are encoded into: each
-// is handed to a script, and is free again once the script has run.
-var recordBuffers = sync.Pool{New: func() any {
-	b := make([]byte, 0, 4<<10)
-	return &b
-}}
-
-// maxPooledRecord is the largest buffer kept for reuse; a larger one is left to the GC.
-const maxPooledRecord = 64 << 10
-
-func getRecordBuffer() *[]byte { return recordBuffers.Get().(*[]byte) }
-
-// putRecordBuffer gives b back; nothing may read or write it afterwards.
-func putRecordBuffer(b *[]byte) {
-	if cap(*b) > maxPooledRecord {
-		return
+// recipesSize is about how many bytes rs take as records, so that one allocation holds
+// them.
+func recipesSize(rs []domain.Recipe) int {
+	n := 0
+	for _, r := range rs {
+		n += 150 + len(r.Name) + len(r.Description) + len(r.Instructions)
+		for _, list := range [][]string{r.Ingredients, r.AdditionalIngredients} {
+			for _, s := range list {
+				n += len(s) + 3
+			}
+		}
 	}
-	*b = (*b)[:0]
-	recordBuffers.Put(b)
+	return n
 }
 
 // appendJSONTime appends t as time.Time's MarshalJSON writes it (RFC 3339 with

@@ -91,7 +91,6 @@ func randomRecipes(r *rand.Rand) []domain.Recipe {
 
 func TestEncodeResultIsJSONMarshal(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var buf []byte // reused, as pooled buffers are
 	times := []time.Time{{}, time.Date(2026, 5, 1, 12, 30, 0, 123456789, time.UTC),
 		time.Date(2026, 5, 1, 12, 30, 0, 0, time.FixedZone("KST", 9*3600))}
 	for i := range 500 {
@@ -102,9 +101,8 @@ func TestEncodeResultIsJSONMarshal(t *testing.T) {
 		if i%2 == 0 {
 			res.Notes = []string{randomText(r), randomText(r)}
 		}
-		got, err := encodeResult(buf, res)
+		got, err := encodeResult(res)
 		want, wantErr := marshalResult(res)
-		buf = got
 		if err != nil || wantErr != nil {
 			t.Fatalf("encodeResult() error = %v, json.Marshal error = %v", err, wantErr)
 		}
@@ -116,16 +114,14 @@ func TestEncodeResultIsJSONMarshal(t *testing.T) {
 
 func TestEncodePartialIsJSONMarshal(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	var buf []byte // reused, as pooled buffers are
 	for i := range 500 {
 		p := domain.Partial{Run: randomText(r), Provider: randomText(r), Model: randomText(r), UserID: randomText(r),
 			UpdatedAt: time.Date(2026, 5, 1, 12, 30, i, i*1000, time.UTC)}
 		for j, rc := range randomRecipes(r) {
 			p.Recipes = append(p.Recipes, domain.PartialRecipe{Kind: domain.RecipeKind(randomText(r)), Index: j * 7, Recipe: rc})
 		}
-		got, err := encodePartial(buf, &p)
+		got, err := encodePartial(&p)
 		want, wantErr := marshalPartial(p)
-		buf = got
 		if err != nil || wantErr != nil {
 			t.Fatalf("encodePartial() error = %v, json.Marshal error = %v", err, wantErr)
 		}
@@ -140,7 +136,7 @@ func TestEncodeResultRefusesATimeJSONCannotHold(t *testing.T) {
 	if _, wantErr := marshalResult(res); wantErr == nil {
 		t.Fatal("json.Marshal took the year 10000")
 	}
-	if got, err := encodeResult(nil, res); err == nil {
+	if got, err := encodeResult(res); err == nil {
 		t.Errorf("encodeResult(year 10000) = %s, want an error as json.Marshal gives", got)
 	}
 }
@@ -167,10 +163,9 @@ func BenchmarkEncodeResult(b *testing.B) {
 	res := domain.Result{ExistingIngredientsRecipes: []domain.Recipe{rc, rc, rc}, AdditionalIngredientsRecipes: []domain.Recipe{rc, rc},
 		Provider: "offline", Model: "catalogue-v2-300", UserID: "user-42", GeneratedAt: time.Now()}
 	b.Run("append", func(b *testing.B) {
-		var buf []byte
 		b.ReportAllocs()
 		for b.Loop() {
-			buf, _ = encodeResult(buf, res)
+			_, _ = encodeResult(res)
 		}
 	})
 	b.Run("json.Marshal", func(b *testing.B) {

@@ -76,25 +76,14 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		return nil // dropped: the cancel or the other worker already said how it ends
 	}
 	call := finishCall{id: id, token: token, mode: mode, ms: out.Delay.Milliseconds()}
-	stillSent := false // the finisher stopped with the call perhaps in a sender's hands
 	switch out.Verdict {
 	case application.VerdictComplete:
-		buf := getRecordBuffer()
-		data, err := encodeResult(*buf, out.Result)
+		data, err := encodeResult(out.Result)
 		if err != nil {
-			putRecordBuffer(buf)
 			log.Error("result could not be stored", zap.Error(err))
 			call.mode, call.payload, call.code = endFail, []byte(err.Error()), domain.FailureInternal
 			break
 		}
-		*buf = data
-		// Free again once a script run has answered; not after errFinisherStopped, when a
-		// sender may still be sending it.
-		defer func() {
-			if !stillSent {
-				putRecordBuffer(buf)
-			}
-		}()
 		call.payload, call.ms = data, c.opts.ResultTTL.Milliseconds()
 	case application.VerdictRetry, application.VerdictFail:
 		call.payload, call.code = []byte(out.Err.Error()), out.Code
@@ -114,8 +103,7 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 			return try.next
 		}
 		c.health(err)
-		stillSent = errors.Is(err, errFinisherStopped)
-		if stillSent || !pause.wait(c.finisher.stop) {
+		if errors.Is(err, errFinisherStopped) || !pause.wait(c.finisher.stop) {
 			log.Error("could not record the attempt's end; the lease will expire", zap.String("end", string(mode)), zap.Error(err))
 			return nil
 		}
