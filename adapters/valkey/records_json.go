@@ -129,7 +129,7 @@ func appendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 1
 func recipesSize(rs []domain.Recipe) int {
 	n := 0
 	for _, r := range rs {
-		n += 150 + len(r.Name) + len(r.Description) + len(r.Instructions)
+		n += 200 + len(r.Name) + len(r.Description) + len(r.Instructions)
 		for _, list := range [][]string{r.Ingredients, r.AdditionalIngredients} {
 			for _, s := range list {
 				n += len(s) + 3
@@ -153,37 +153,32 @@ func appendJSONTime(b []byte, t time.Time) ([]byte, error) {
 // appendJSONString appends s quoted as json.Marshal quotes it: HTML characters, U+2028
 // and U+2029 escaped, broken UTF-8 replaced by U+FFFD.
 func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
-	if utf8.ValidString(s) {
-		// Nothing to replace: only ASCII and U+2028/2029 (E2 80 A8/A9) need a look, and
-		// no continuation byte is an ASCII byte or E2.
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if !jsonLook[c] {
-				continue
-			}
-			switch {
-			case c < utf8.RuneSelf:
-				b = appendEscape(b, s[start:i], c)
-				start = i + 1
-			case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9):
-				b = append(b, s[start:i]...)
-				b = append(b, '\\', 'u', '2', '0', '2', jsonHex[s[i+2]&0xf])
-				i += 2
-				start = i + 1
-			}
-		}
-		b = append(b, s[start:]...)
-		return append(b, '"')
-	}
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if jsonSafe(c) {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
 				i++
 				continue
 			}
-			b = appendEscape(b, s[start:i], c)
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
 			i++
 			start = i
 			continue
@@ -198,7 +193,7 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		if r == '\u2028' || r == '\u2029' {
 			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', jsonHex[r&0xf])
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
 			i += size
 			start = i
 			continue
@@ -207,41 +202,4 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-const jsonHex = "0123456789abcdef"
-
-// jsonLook marks the bytes of valid UTF-8 that appendJSONString must look at: the ASCII
-// ones jsonSafe refuses and E2, which begins U+2028 and U+2029.
-var jsonLook = func() (t [256]bool) {
-	for c := range utf8.RuneSelf {
-		t[c] = !jsonSafe(byte(c))
-	}
-	t[0xe2] = true
-	return t
-}()
-
-// jsonSafe reports whether the ASCII byte c stands for itself in json.Marshal's strings.
-func jsonSafe(c byte) bool {
-	return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-}
-
-// appendEscape appends the unescaped text before and then the ASCII byte c escaped.
-func appendEscape(b []byte, before string, c byte) []byte {
-	b = append(b, before...)
-	switch c {
-	case '\\', '"':
-		return append(b, '\\', c)
-	case '\b':
-		return append(b, '\\', 'b')
-	case '\f':
-		return append(b, '\\', 'f')
-	case '\n':
-		return append(b, '\\', 'n')
-	case '\r':
-		return append(b, '\\', 'r')
-	case '\t':
-		return append(b, '\\', 't')
-	}
-	return append(b, '\\', 'u', '0', '0', jsonHex[c>>4], jsonHex[c&0xf])
 }

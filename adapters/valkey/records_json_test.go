@@ -155,23 +155,3 @@ func FuzzAppendJSONString(f *testing.F) {
 		}
 	})
 }
-
-func BenchmarkEncodeResult(b *testing.B) {
-	rc := domain.Recipe{Name: "김치볶음밥", Description: "남은 김치와 밥으로 10분 만에 만드는 한 그릇 요리", Difficulty: domain.Easy,
-		CookingTime: 15, Servings: 2, Ingredients: []string{"김치 1컵", "밥 2공기", "돼지고기 100g", "대파 1/2대", "참기름 1큰술", "계란 2개"},
-		Instructions: "1. 김치를 잘게 썬다.\n2. 팬에 기름을 두르고 돼지고기를 볶는다.\n3. 김치와 밥을 넣고 볶는다.\n4. 참기름을 두르고 계란 프라이를 올린다."}
-	res := domain.Result{ExistingIngredientsRecipes: []domain.Recipe{rc, rc, rc}, AdditionalIngredientsRecipes: []domain.Recipe{rc, rc},
-		Provider: "offline", Model: "catalogue-v2-300", UserID: "user-42", GeneratedAt: time.Now()}
-	b.Run("append", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_, _ = encodeResult(res)
-		}
-	})
-	b.Run("json.Marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			_, _ = marshalResult(res)
-		}
-	})
-}
