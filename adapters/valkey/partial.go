@@ -26,14 +26,9 @@ func (r jobReporter) Partial(p domain.Partial, progress int) {
 	r.w.report(progressUpdate{id: r.id, token: r.token, progress: progress, partial: &p})
 }
 
-// encodePartial is the record of p stored in the job's hash, as json.Marshal would write
-// its partialRecord (appendPartial).
+// encodePartial is the record of p stored in the job's hash.
 func encodePartial(p *domain.Partial) ([]byte, error) {
-	size := 256
-	for _, r := range p.Recipes {
-		size += 40 + recipesSize([]domain.Recipe{r.Recipe})
-	}
-	return appendPartial(make([]byte, 0, size), p)
+	return json.Marshal(toPartialRecord(*p))
 }
 
 // partialRecord is how a running job's partial result is stored in its hash's "partial"
@@ -52,6 +47,15 @@ type partialRecipeRecord struct {
 	Kind   string       `json:"kind"`
 	Index  int          `json:"index"`
 	Recipe recipeRecord `json:"recipe"`
+}
+
+func toPartialRecord(p domain.Partial) partialRecord {
+	return partialRecord{
+		Run: p.Run, Provider: p.Provider, Model: p.Model, UserID: p.UserID, UpdatedAt: p.UpdatedAt,
+		Recipes: mapSlice(p.Recipes, func(r domain.PartialRecipe) partialRecipeRecord {
+			return partialRecipeRecord{Kind: string(r.Kind), Index: r.Index, Recipe: toRecipeRecord(r.Recipe)}
+		}),
+	}
 }
 
 // decodePartial reads a stored partial result. A record it cannot read is left out: the

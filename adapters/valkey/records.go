@@ -75,13 +75,16 @@ type recipeRecord struct {
 	Instructions          string   `json:"instructions"`
 }
 
-// encodeResult writes res's resultRecord, as json.Marshal would (appendResult).
 func encodeResult(res domain.Result) ([]byte, error) {
-	size := 256 + recipesSize(res.ExistingIngredientsRecipes) + recipesSize(res.AdditionalIngredientsRecipes)
-	for _, n := range res.Notes {
-		size += len(n) + 3
-	}
-	return appendResult(make([]byte, 0, size), res)
+	return json.Marshal(resultRecord{
+		Existing:    mapSlice(res.ExistingIngredientsRecipes, toRecipeRecord),
+		Additional:  mapSlice(res.AdditionalIngredientsRecipes, toRecipeRecord),
+		UserID:      res.UserID,
+		Provider:    res.Provider,
+		Model:       res.Model,
+		GeneratedAt: res.GeneratedAt,
+		Notes:       res.Notes,
+	})
 }
 
 func decodeResult(data string) (*domain.Result, error) {
@@ -98,6 +101,14 @@ func decodeResult(data string) (*domain.Result, error) {
 		GeneratedAt:                  r.GeneratedAt,
 		Notes:                        r.Notes,
 	}, nil
+}
+
+func toRecipeRecord(r domain.Recipe) recipeRecord {
+	return recipeRecord{
+		Name: r.Name, Description: r.Description, Difficulty: string(r.Difficulty),
+		CookingTime: r.CookingTime, Servings: r.Servings, Ingredients: r.Ingredients,
+		AdditionalIngredients: r.AdditionalIngredients, Instructions: r.Instructions,
+	}
 }
 
 func (r recipeRecord) toDomain() domain.Recipe {
