@@ -17,14 +17,15 @@ import (
 type liveRecipes struct {
 	p      *Processor
 	job    domain.Job
+	cons   *domain.Constraints
 	report Reporter
 
 	mu      sync.Mutex
 	partial domain.Partial
 }
 
-func (p *Processor) newLiveRecipes(job domain.Job, report Reporter) *liveRecipes {
-	return &liveRecipes{p: p, job: job, report: report,
+func (p *Processor) newLiveRecipes(job domain.Job, cons *domain.Constraints, report Reporter) *liveRecipes {
+	return &liveRecipes{p: p, job: job, cons: cons, report: report,
 		partial: domain.Partial{Run: p.newRun(), UserID: job.Request.UserID}}
 }
 
@@ -38,7 +39,7 @@ func (l *liveRecipes) take(s Streamed) {
 	if s.Reset || !s.Kind.Valid() {
 		return
 	}
-	kept, err := l.p.acceptRecipe(l.job, l.partial, s.Kind, s.Recipe)
+	kept, err := l.p.acceptRecipe(l.cons, l.partial, s.Kind, s.Recipe)
 	if err != nil {
 		l.p.log.Debug("streamed recipe held back", zap.String("job_id", string(l.job.ID)),
 			zap.String("provider", s.Provider), zap.String("recipe", s.Recipe.Name), zap.Error(err))
@@ -60,17 +61,16 @@ func (l *liveRecipes) void() {
 	l.report.Partial(l.partial, domain.ProgressGenerating)
 }
 
-// acceptRecipe applies the result rules and the request's constraints to one streamed
+// acceptRecipe applies the result rules and the request's constraints cons to one streamed
 // recipe, next to the recipes already published: its fields, its kind's rule about
 // additional ingredients, a name not used before, no more recipes of its kind than an
 // answer holds, then the allergies, the dietary preference, the cooking time and the
 // servings, as accept does for a whole answer. It returns the recipe to publish.
-func (p *Processor) acceptRecipe(job domain.Job, published domain.Partial, kind domain.RecipeKind, r domain.Recipe) (domain.Recipe, error) {
-	if err := domain.CheckRecipes(published.With(kind, r).Result()); err != nil {
+func (p *Processor) acceptRecipe(cons *domain.Constraints, published domain.Partial, kind domain.RecipeKind, r domain.Recipe) (domain.Recipe, error) {
+	if err := domain.CheckRecipes(published.ResultWith(kind, r)); err != nil {
 		return domain.Recipe{}, fmt.Errorf("recipe breaks the result rules: %w", err)
 	}
-	one := domain.Partial{}.With(kind, r).Result()
-	kept, dropped, err := domain.EnforceConstraints(one, job.Request.Preferences, p.lex)
+	kept, dropped, err := cons.Enforce(domain.Partial{}.ResultWith(kind, r))
 	if err != nil {
 		reasons := make([]string, len(dropped))
 		for i, v := range dropped {

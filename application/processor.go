@@ -82,13 +82,16 @@ func (p *Processor) StreamRecipes(on bool) { p.streaming = on }
 func (p *Processor) Process(ctx context.Context, job domain.Job, report Reporter) Outcome {
 	ctx = context.WithValue(ctx, jobKey{}, job)
 	report.Progress(domain.ProgressGenerating)
+	// One job's recipes are all checked against the same constraints: resolved once, and
+	// a streamed recipe's verdict is reused when it comes back in the whole answer.
+	cons := domain.NewConstraints(job.Request.Preferences, p.lex)
 	var stream StreamFunc
 	if p.streaming {
-		stream = p.newLiveRecipes(job, report).take
+		stream = p.newLiveRecipes(job, cons, report).take
 	}
 	res, err := p.chain.Generate(ctx, job.Request, func(a Answer) (domain.Result, error) {
 		report.Progress(domain.ProgressGenerated)
-		return p.accept(job, a)
+		return p.accept(job, cons, a)
 	}, stream)
 	if ctx.Err() != nil {
 		return interrupted(context.Cause(ctx))
@@ -99,9 +102,9 @@ func (p *Processor) Process(ctx context.Context, job domain.Job, report Reporter
 	return p.failed(job, err)
 }
 
-// accept applies the result rules and the request's constraints to an answer and stamps
-// the result with its provider, model, user and time.
-func (p *Processor) accept(job domain.Job, a Answer) (domain.Result, error) {
+// accept applies the result rules and the request's constraints cons to an answer and
+// stamps the result with its provider, model, user and time.
+func (p *Processor) accept(job domain.Job, cons *domain.Constraints, a Answer) (domain.Result, error) {
 	check := domain.CheckAnswer
 	if a.Partial {
 		check = domain.CheckRecipes
@@ -109,7 +112,7 @@ func (p *Processor) accept(job domain.Job, a Answer) (domain.Result, error) {
 	if err := check(a.Result); err != nil {
 		return domain.Result{}, fmt.Errorf("answer breaks the result rules: %w", err)
 	}
-	kept, dropped, err := domain.EnforceConstraints(a.Result, job.Request.Preferences, p.lex)
+	kept, dropped, err := cons.Enforce(a.Result)
 	for _, v := range dropped {
 		p.log.Info("recipe dropped", zap.String("job_id", string(job.ID)), zap.String("provider", a.Provider),
 			zap.String("recipe", v.Recipe), zap.String("reason", v.Reason))

@@ -8,7 +8,7 @@ import (
 // AllergySet is what one allergy excludes: allergen groups, animal products, kinds and
 // named ingredients. The zero AllergySet excludes nothing.
 type AllergySet struct {
-	term      string // the folded allergy text; an ingredient whose name contains it is excluded
+	term      pattern // the folded allergy text; an ingredient whose name contains it is excluded
 	allergens []Allergen
 	animals   []Animal
 	kinds     []string
@@ -32,7 +32,7 @@ func (l *Lexicon) Allergy(term string) AllergySet {
 	if !ok {
 		s = l.allergies[strings.ReplaceAll(t, " ", "")]
 	}
-	s.term = t
+	s.term = termPattern(t)
 	if id, ok := l.lookupID(t); ok {
 		s.names = append(slices.Clip(s.names), l.infos[id].Name)
 	}
@@ -80,7 +80,7 @@ func (l *Lexicon) HiddenAllergen(s AllergySet, info IngredientInfo) (HiddenAller
 
 // namesItself reports whether the allergy names info itself rather than something in it.
 func (s AllergySet) namesItself(info IngredientInfo) bool {
-	return slices.Contains(s.names, info.Name) || containsTerm(info.Name, s.term) || containsTerm(info.English, s.term)
+	return slices.Contains(s.names, info.Name) || s.term.in(info.Name) || s.term.in(info.English)
 }
 
 // UnknownAllergies returns the allergies, as written, that the lexicon does not recognise:
@@ -100,7 +100,7 @@ func (l *Lexicon) recognises(s AllergySet) bool {
 	if len(s.allergens) > 0 || len(s.animals) > 0 || len(s.kinds) > 0 || len(s.names) > 0 {
 		return true
 	}
-	return s.term != "" && slices.ContainsFunc(l.infos, func(info IngredientInfo) bool { return s.namesItself(info) })
+	return s.term.text != "" && slices.ContainsFunc(l.infos, func(info IngredientInfo) bool { return s.namesItself(info) })
 }
 
 // ViolatesAllergies reports whether a free-text ingredient line ("새우 100g", "2 eggs")
@@ -121,7 +121,7 @@ func (l *Lexicon) ViolatesAllergies(ingredientText string, allergies []string) b
 func (l *Lexicon) Violates(ingredientText string, sets []AllergySet) bool {
 	t := foldKey(ingredientText)
 	for _, s := range sets {
-		if containsTerm(t, s.term) {
+		if s.term.in(t) {
 			return true
 		}
 	}
@@ -133,7 +133,3 @@ func (l *Lexicon) Violates(ingredientText string, sets []AllergySet) bool {
 	})
 	return hit
 }
-
-// containsTerm reports whether the folded text t (canonical names are folded) contains the
-// folded term: anywhere for Korean, as whole words (plurals allowed) for Latin script, so
-// "egg" is not in "eggplant".

@@ -3,7 +3,9 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // ErrInvalidAnswer marks a generator's answer that breaks the result rules. For an AI
@@ -68,9 +70,9 @@ func CheckRecipes(r Result) error {
 }
 
 func checkRecipes(r Result, p *problems) {
-	names := make(map[string]string)
+	names := make(map[string]place, len(r.ExistingIngredientsRecipes)+len(r.AdditionalIngredientsRecipes))
 	for i, rc := range r.ExistingIngredientsRecipes {
-		at := fmt.Sprintf("existingIngredientsRecipes[%d]", i)
+		at := place{"existingIngredientsRecipes", i}
 		checkRecipe(rc, at, p)
 		if len(rc.AdditionalIngredients) > 0 {
 			p.add("%s.additionalIngredients: must be empty for a recipe made from the given ingredients", at)
@@ -78,17 +80,26 @@ func checkRecipes(r Result, p *problems) {
 		checkUniqueName(rc.Name, at, names, p)
 	}
 	for i, rc := range r.AdditionalIngredientsRecipes {
-		at := fmt.Sprintf("additionalIngredientsRecipes[%d]", i)
+		at := place{"additionalIngredientsRecipes", i}
 		checkRecipe(rc, at, p)
-		checkList(rc.AdditionalIngredients, at+".additionalIngredients", p)
+		checkList(rc.AdditionalIngredients, at, "additionalIngredients", p)
 		checkUniqueName(rc.Name, at, names, p)
 	}
 }
 
-func checkRecipe(rc Recipe, at string, p *problems) {
-	checkText(rc.Name, at+".name", MaxRecipeNameLength, p)
-	checkText(rc.Description, at+".description", MaxRecipeDescriptionLength, p)
-	checkText(rc.Instructions, at+".instructions", MaxRecipeInstructionsLength, p)
+// place names a recipe of an answer in a problem ("existingIngredientsRecipes[1]"); it is
+// written out only when there is a problem to name.
+type place struct {
+	list string
+	i    int
+}
+
+func (pl place) String() string { return pl.list + "[" + strconv.Itoa(pl.i) + "]" }
+
+func checkRecipe(rc Recipe, at place, p *problems) {
+	checkText(rc.Name, at, "name", MaxRecipeNameLength, p)
+	checkText(rc.Description, at, "description", MaxRecipeDescriptionLength, p)
+	checkText(rc.Instructions, at, "instructions", MaxRecipeInstructionsLength, p)
 	if !rc.Difficulty.Valid() {
 		p.add("%s.difficulty: %q is not %s, %s or %s", at, rc.Difficulty, Easy, Medium, Hard)
 	}
@@ -98,31 +109,54 @@ func checkRecipe(rc Recipe, at string, p *problems) {
 	if rc.Servings < 1 || rc.Servings > MaxServings {
 		p.add("%s.servings: %d is not between 1 and %d", at, rc.Servings, MaxServings)
 	}
-	checkList(rc.Ingredients, at+".ingredients", p)
+	checkList(rc.Ingredients, at, "ingredients", p)
 }
 
-func checkText(s, field string, maxLen int, p *problems) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		p.add("%s: missing", field)
-	case length(s) > maxLen:
-		p.add("%s: longer than %d characters", field, maxLen)
+// checkText checks the text field of the recipe at.
+func checkText(s string, at place, field string, maxLen int, p *problems) {
+	if bad := textProblem(s, maxLen); bad != "" {
+		p.add("%s.%s: %s", at, field, bad)
 	}
 }
 
-func checkList(items []string, field string, p *problems) {
+// textProblem says what is wrong with s as a text of at most maxLen characters, or "".
+func textProblem(s string, maxLen int) string {
+	switch {
+	case blank(s):
+		return "missing"
+	case len(s) > maxLen && length(s) > maxLen: // no more characters than bytes
+		return fmt.Sprintf("longer than %d characters", maxLen)
+	}
+	return ""
+}
+
+// blank reports whether s is empty or only white space, as strings.TrimSpace(s) == ""
+// does, stopping at the first other character.
+func blank(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkList checks the list field of the recipe at and each of its items.
+func checkList(items []string, at place, field string, p *problems) {
 	switch n := len(items); {
 	case n == 0:
-		p.add("%s: missing", field)
+		p.add("%s.%s: missing", at, field)
 	case n > MaxRecipeIngredients:
-		p.add("%s: more than %d items", field, MaxRecipeIngredients)
+		p.add("%s.%s: more than %d items", at, field, MaxRecipeIngredients)
 	}
 	for i, s := range items {
-		checkText(s, fmt.Sprintf("%s[%d]", field, i), MaxRecipeIngredientLength, p)
+		if bad := textProblem(s, MaxRecipeIngredientLength); bad != "" {
+			p.add("%s.%s[%d]: %s", at, field, i, bad)
+		}
 	}
 }
 
-func checkUniqueName(name, at string, seen map[string]string, p *problems) {
+func checkUniqueName(name string, at place, seen map[string]place, p *problems) {
 	k := textKey(strings.TrimSpace(name))
 	if k == "" {
 		return
@@ -132,73 +166,6 @@ func checkUniqueName(name, at string, seen map[string]string, p *problems) {
 		return
 	}
 	seen[k] = at
-}
-
-// Violation is one recipe that EnforceConstraints dropped, and why.
-type Violation struct {
-	Recipe string // the recipe's name
-	Reason string // e.g. `ingredient "땅콩 1큰술" conflicts with the allergies`
-}
-
-// EnforceConstraints applies the request's preferences to a generator's answer, whatever
-// the generator was told: it drops every recipe with an ingredient or additional
-// ingredient that lex finds in one of the allergies (names and their known aliases) or
-// that the dietary preference forbids (Lexicon.ViolatesDiet, for a preference ParseDiet
-// recognises; any other, such as "low-carb", is only asked for in the prompt), and every
-// recipe longer than MaxCookingTime when one was given, then sets Servings on the rest
-// when servings were given. A nil lex means DefaultLexicon. It returns the kept
-// answer and what it dropped; when every recipe of a kind the answer had was dropped, it
-// returns an *AnswerError instead, since what is left no longer answers the request.
-// r itself is not modified.
-func EnforceConstraints(r Result, p Preferences, lex *Lexicon) (Result, []Violation, error) {
-	if lex == nil {
-		lex = DefaultLexicon()
-	}
-	var dropped []Violation
-	keep := func(recipes []Recipe) []Recipe {
-		kept := make([]Recipe, 0, len(recipes))
-		for _, rc := range recipes {
-			if reason := breach(rc, p, lex); reason != "" {
-				dropped = append(dropped, Violation{Recipe: rc.Name, Reason: reason})
-				continue
-			}
-			if p.Servings > 0 {
-				rc.Servings = p.Servings
-			}
-			kept = append(kept, rc)
-		}
-		return kept
-	}
-	out := r
-	out.ExistingIngredientsRecipes = keep(r.ExistingIngredientsRecipes)
-	out.AdditionalIngredientsRecipes = keep(r.AdditionalIngredientsRecipes)
-
-	var prob problems
-	if len(r.ExistingIngredientsRecipes) > 0 && len(out.ExistingIngredientsRecipes) == 0 {
-		prob.add("every existingIngredientsRecipes recipe breaks the request's constraints")
-	}
-	if len(r.AdditionalIngredientsRecipes) > 0 && len(out.AdditionalIngredientsRecipes) == 0 {
-		prob.add("every additionalIngredientsRecipes recipe breaks the request's constraints")
-	}
-	if err := prob.err(); err != nil {
-		return Result{}, dropped, err
-	}
-	return out, dropped, nil
-}
-
-// breach returns why rc breaks a constraint of p, or "" when it keeps them all.
-func breach(rc Recipe, p Preferences, lex *Lexicon) string {
-	if p.MaxCookingTime > 0 && rc.CookingTime > p.MaxCookingTime {
-		return fmt.Sprintf("cookingTime %d exceeds maxCookingTime %d", rc.CookingTime, p.MaxCookingTime)
-	}
-	for _, list := range [][]string{rc.Ingredients, rc.AdditionalIngredients} {
-		for _, ing := range list {
-			if lex.ViolatesAllergies(ing, p.Allergies) {
-				return fmt.Sprintf("ingredient %q conflicts with the allergies", ing)
-			}
-		}
-	}
-	return dietBreach(rc, p.Dietary, lex)
 }
 
 // problems collects broken answer rules.

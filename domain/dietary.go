@@ -65,14 +65,10 @@ func markedDiet(before string) (Diet, bool) {
 	return "", false
 }
 
-// dietBreach returns why rc breaks the request's dietary preference, or "" when it keeps
-// it. Only the preferences ParseDiet recognises have a rule; any other ("low-carb",
-// "halal", "keto") is only asked for in the prompt.
-func dietBreach(rc Recipe, dietary string, lex *Lexicon) string {
-	d, ok := ParseDiet(dietary)
-	if !ok {
-		return ""
-	}
+// dietBreach returns why rc breaks the diet d, or "" when it keeps it. Only the
+// preferences ParseDiet recognises have a rule; any other ("low-carb", "halal", "keto") is
+// only asked for in the prompt.
+func dietBreach(rc Recipe, d Diet, lex *Lexicon) string {
 	for _, list := range [][]string{rc.Ingredients, rc.AdditionalIngredients} {
 		for _, ing := range list {
 			if info, bad := lex.ViolatesDiet(ing, d); bad {

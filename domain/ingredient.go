@@ -67,10 +67,14 @@ var dietWords = map[string]Diet{
 	"페스코베지테리언": Pescatarian, "페스코베지테리안": Pescatarian, "페스카테리언": Pescatarian,
 }
 
+// dietSeparators are the characters ParseDiet ignores; a Replacer builds its tables on
+// first use, so it is made once.
+var dietSeparators = strings.NewReplacer(" ", "", "-", "", "_", "")
+
 // ParseDiet recognises a dietary preference in Korean or English ("채식", "Vegan",
 // "pesco vegetarian"). It reports false for anything else, "none" included.
 func ParseDiet(s string) (Diet, bool) {
-	k := strings.NewReplacer(" ", "", "-", "", "_", "").Replace(foldKey(s))
+	k := dietSeparators.Replace(foldKey(s))
 	if d, ok := dietWords[k]; ok {
 		return d, true
 	}

@@ -19,7 +19,7 @@ import (
 type Lexicon struct {
 	infos     []IngredientInfo
 	keys      map[string]int              // folded name, English name or alias → index into infos
-	patterns  map[rune][]pattern          // what Mentions looks for, by first rune, longest first
+	patterns  patternIndex                // what Mentions looks for, by first rune, longest first
 	allergies map[string]AllergySet       // folded allergy term → what it excludes
 	hidden    map[string][]HiddenAllergen // canonical name → allergens its name does not give away
 }
@@ -162,7 +162,7 @@ type lexiconBuilder struct {
 
 func newLexiconBuilder() *lexiconBuilder {
 	return &lexiconBuilder{
-		lex: &Lexicon{keys: map[string]int{}, patterns: map[rune][]pattern{}, allergies: map[string]AllergySet{},
+		lex: &Lexicon{keys: map[string]int{}, allergies: map[string]AllergySet{},
 			hidden: map[string][]HiddenAllergen{}},
 		byName:   map[string]int{},
 		keyOwner: map[string]string{},
@@ -325,10 +325,11 @@ func (b *lexiconBuilder) addHidden(r hiddenRecord) {
 // indexPatterns prepares Mentions: every key becomes a pattern under its first rune,
 // longest first so that "김치" wins over "김".
 func (b *lexiconBuilder) indexPatterns() {
+	byRune := map[rune][]pattern{}
 	for k, id := range b.lex.keys {
 		first, _ := utf8.DecodeRuneInString(k)
 		last, _ := utf8.DecodeLastRuneInString(k)
-		b.lex.patterns[first] = append(b.lex.patterns[first], pattern{
+		byRune[first] = append(byRune[first], pattern{
 			text:       k,
 			id:         id,
 			wordStart:  isLatin(first),
@@ -336,7 +337,7 @@ func (b *lexiconBuilder) indexPatterns() {
 			singleChar: utf8.RuneCountInString(k) == 1 && isHangul(first),
 		})
 	}
-	for _, ps := range b.lex.patterns {
+	for _, ps := range byRune {
 		slices.SortFunc(ps, func(x, y pattern) int {
 			if c := len(y.text) - len(x.text); c != 0 {
 				return c
@@ -344,4 +345,5 @@ func (b *lexiconBuilder) indexPatterns() {
 			return strings.Compare(x.text, y.text)
 		})
 	}
+	b.lex.patterns = newPatternIndex(byRune)
 }

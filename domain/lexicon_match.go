@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -80,7 +81,7 @@ func (l *Lexicon) scanAt(t string, found func(id, at int)) {
 	for i := 0; i < len(t); {
 		r, size := utf8.DecodeRuneInString(t[i:])
 		end := -1
-		for _, p := range l.patterns[r] {
+		for _, p := range l.patterns.at(r) {
 			if e, ok := p.matchAt(t, i); ok {
 				found(p.id, i)
 				end = e
@@ -93,6 +94,55 @@ func (l *Lexicon) scanAt(t string, found func(id, at int)) {
 			i += size
 		}
 	}
+}
+
+// patternIndex holds the patterns by their first rune. The runes of nearly every line,
+// ASCII and Hangul syllables, find theirs through a table rather than a map, since scan
+// asks at every rune of the text.
+type patternIndex struct {
+	slot   []uint16    // by tableIndex: 1 + the index of the rune's patterns in groups, 0 for none
+	groups [][]pattern // each sorted longest first
+	other  map[rune][]pattern
+}
+
+// tableIndex is r's place in patternIndex.slot, or -1 when r has none.
+func tableIndex(r rune) int {
+	switch {
+	case r < utf8.RuneSelf:
+		return int(r)
+	case isHangul(r):
+		return utf8.RuneSelf + int(r-0xac00)
+	}
+	return -1
+}
+
+func newPatternIndex(byRune map[rune][]pattern) patternIndex {
+	x := patternIndex{slot: make([]uint16, utf8.RuneSelf+0xd7a4-0xac00), other: map[rune][]pattern{}}
+	for r, ps := range byRune {
+		i := tableIndex(r)
+		if i < 0 {
+			x.other[r] = ps
+			continue
+		}
+		n := len(x.groups) + 1
+		if n > math.MaxUint16 { // cannot happen: the table has fewer places
+			panic("domain: more pattern groups than a slot can name")
+		}
+		x.groups = append(x.groups, ps)
+		x.slot[i] = uint16(n)
+	}
+	return x
+}
+
+// at returns the patterns that start with r, longest first.
+func (x *patternIndex) at(r rune) []pattern {
+	if i := tableIndex(r); i >= 0 {
+		if g := x.slot[i]; g > 0 {
+			return x.groups[g-1]
+		}
+		return nil
+	}
+	return x.other[r]
 }
 
 // matchAt reports whether p occurs in t at byte i with the boundaries it needs, and where
@@ -133,15 +183,23 @@ func (p pattern) matchAt(t string, i int) (int, bool) {
 // particles may follow a one-syllable ingredient name: "무를", "밥과", "김으로".
 var particles = []string{"은", "는", "이", "가", "을", "를", "도", "만", "과", "와", "에", "의", "로", "으로", "랑", "이랑", "하고", "에는", "까지"}
 
-func containsTerm(t, term string) bool {
-	if term == "" {
-		return false
-	}
+// termPattern is the pattern of a folded term that in looks for: term, as whole words
+// when it begins or ends in Latin script.
+func termPattern(term string) pattern {
 	first, _ := utf8.DecodeRuneInString(term)
 	last, _ := utf8.DecodeLastRuneInString(term)
-	p := pattern{text: term, wordStart: isLatin(first), wordEnd: isLatin(last)}
+	return pattern{text: term, wordStart: isLatin(first), wordEnd: isLatin(last)}
+}
+
+// in reports whether the folded text t (canonical names are folded) contains p's term:
+// anywhere for Korean, as whole words (plurals allowed) for Latin script, so "egg" is not
+// in "eggplant".
+func (p pattern) in(t string) bool {
+	if p.text == "" || len(t) < len(p.text) {
+		return false
+	}
 	for i := 0; i < len(t); {
-		j := strings.Index(t[i:], term)
+		j := strings.Index(t[i:], p.text)
 		if j < 0 {
 			return false
 		}

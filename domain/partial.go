@@ -59,14 +59,45 @@ func (p Partial) With(kind RecipeKind, r Recipe) Partial {
 // Result returns the recipes of p in the shape of a result, with p's provider, model,
 // user and time.
 func (p Partial) Result() Result {
+	return p.result(nil)
+}
+
+// ResultWith is p.With(kind, r).Result(), without the copy of p in between.
+func (p Partial) ResultWith(kind RecipeKind, r Recipe) Result {
+	return p.result(&PartialRecipe{Kind: kind, Recipe: r})
+}
+
+// result returns p's recipes, and next after them when it is not nil, as a result.
+func (p Partial) result(next *PartialRecipe) Result {
 	res := Result{UserID: p.UserID, Provider: p.Provider, Model: p.Model, GeneratedAt: p.UpdatedAt}
-	for _, r := range p.Recipes {
+	existing, additional := p.Count(KindExisting), p.Count(KindAdditional)
+	if next != nil {
+		switch next.Kind {
+		case KindExisting:
+			existing++
+		case KindAdditional:
+			additional++
+		}
+	}
+	if existing > 0 {
+		res.ExistingIngredientsRecipes = make([]Recipe, 0, existing)
+	}
+	if additional > 0 {
+		res.AdditionalIngredientsRecipes = make([]Recipe, 0, additional)
+	}
+	add := func(r PartialRecipe) {
 		switch r.Kind {
 		case KindExisting:
 			res.ExistingIngredientsRecipes = append(res.ExistingIngredientsRecipes, r.Recipe)
 		case KindAdditional:
 			res.AdditionalIngredientsRecipes = append(res.AdditionalIngredientsRecipes, r.Recipe)
 		}
+	}
+	for _, r := range p.Recipes {
+		add(r)
+	}
+	if next != nil {
+		add(*next)
 	}
 	return res
 }

@@ -28,7 +28,7 @@ type finishCall struct {
 	id       domain.JobID
 	token    string
 	mode     endMode
-	payload  string
+	payload  []byte // the result's record or the error's text, as the script's argument
 	code     domain.FailureCode
 	ms       int64
 	takeNext bool

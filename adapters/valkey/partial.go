@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"go.uber.org/zap"
-
 	"github.com/naengbu/recipe-ai/domain"
 )
 
@@ -16,20 +14,21 @@ type jobReporter struct {
 	w     *progressWriter
 	id    domain.JobID
 	token string
-	log   *zap.Logger
 }
 
 func (r jobReporter) Progress(progress int) {
 	r.w.report(progressUpdate{id: r.id, token: r.token, progress: progress})
 }
 
+// Partial hands p over as it is; it is encoded only if it is still the job's latest
+// partial result when the progress writer writes.
 func (r jobReporter) Partial(p domain.Partial, progress int) {
-	data, err := json.Marshal(toPartialRecord(p))
-	if err != nil {
-		r.log.Warn("partial result could not be encoded", zap.Error(err))
-		return
-	}
-	r.w.report(progressUpdate{id: r.id, token: r.token, progress: progress, partial: string(data)})
+	r.w.report(progressUpdate{id: r.id, token: r.token, progress: progress, partial: &p})
+}
+
+// encodePartial is the record of p stored in the job's hash.
+func encodePartial(p *domain.Partial) ([]byte, error) {
+	return json.Marshal(toPartialRecord(*p))
 }
 
 // partialRecord is how a running job's partial result is stored in its hash's "partial"

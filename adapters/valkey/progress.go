@@ -29,11 +29,18 @@ type progressUpdate struct {
 	id       domain.JobID
 	token    string
 	progress int
-	partial  string // a partial result's record that replaces the job's; "" for none
+	partial  *domain.Partial // a partial result that replaces the job's; nil for none
 }
 
 // progressInterval is how long reports gather before they are written.
 const progressInterval = 10 * time.Millisecond
+
+// flushNow is always ready: a flush the writer does at its next turn, without a timer.
+var flushNow = func() <-chan time.Time {
+	c := make(chan time.Time)
+	close(c)
+	return c
+}()
 
 func newProgressWriter(rdb redis.UniversalClient, k keys, running func(domain.JobID, string) bool, log *zap.Logger) *progressWriter {
 	return &progressWriter{rdb: rdb, keys: k, log: log.Named("progress"), running: running,
@@ -60,13 +67,14 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 		case u := <-w.updates:
 			gathered[u.id] = merge(gathered[u.id], u)
 			switch {
-			case u.partial != "": // a streamed recipe is news: write it at once
-				flush = time.After(0)
+			case u.partial != nil: // a streamed recipe is news: write it at once
+				flush = flushNow
 			case flush == nil:
 				flush = time.After(w.interval)
 			}
 		case <-flush:
 			flush = nil
+			w.gatherQueued(gathered)
 			batch := make([]progressUpdate, 0, len(gathered))
 			for _, u := range gathered {
 				if w.running(u.id, u.token) {
@@ -81,15 +89,33 @@ func (w *progressWriter) run(stop <-chan struct{}) {
 	}
 }
 
+// gatherQueued merges the updates already queued into gathered, without waiting: a flush
+// that a partial result brought forward takes along what arrived meanwhile. It takes at
+// most a queue's length, so that a steady stream of reports cannot hold up the flush.
+func (w *progressWriter) gatherQueued(gathered map[domain.JobID]progressUpdate) {
+	for range cap(w.updates) {
+		select {
+		case u := <-w.updates:
+			gathered[u.id] = merge(gathered[u.id], u)
+		default:
+			return
+		}
+	}
+}
+
 func (w *progressWriter) write(batch []progressUpdate) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_, err := pipelineScripts(ctx, w.rdb, func(p redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
-			if u.partial != "" {
-				cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, u.partial, w.keys.eventsChannel(), string(u.id))
-				continue
+			if u.partial != nil {
+				data, err := encodePartial(u.partial)
+				if err == nil {
+					cmds[i] = partialScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, data, w.keys.eventsChannel(), string(u.id))
+					continue
+				}
+				w.log.Warn("partial result could not be encoded", zap.String("job_id", string(u.id)), zap.Error(err))
 			}
 			cmds[i] = progressScript.EvalSha(ctx, p, []string{w.keys.job(u.id)}, u.token, u.progress, w.keys.eventsChannel(), string(u.id))
 		}
@@ -108,7 +134,7 @@ func merge(prev, u progressUpdate) progressUpdate {
 		return u
 	}
 	prev.progress = max(prev.progress, u.progress)
-	if u.partial != "" {
+	if u.partial != nil {
 		prev.partial = u.partial
 	}
 	return prev

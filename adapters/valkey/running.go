@@ -25,7 +25,8 @@ func (c *Consumer) execute(cj claimedJob) {
 // and returns the job the slot takes next, if any.
 func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 	job := cj.job
-	log := c.log.With(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
+	// Lazy: the fields are encoded only if the job logs something at an enabled level.
+	log := c.log.WithLazy(zap.String("job_id", string(job.ID)), zap.String("request_id", job.RequestID), zap.Int("attempt", job.Attempt))
 	start := time.Now()
 	c.events.add(eventStarted, 1)
 
@@ -36,7 +37,7 @@ func (c *Consumer) runOne(cj claimedJob) *claimedJob {
 		base, endSpan := c.tracing.run(cj)
 		ctx, cancel := context.WithCancelCause(base)
 		c.running.track(job.ID, runningJob{token: cj.token, cancel: cancel})
-		out = c.proc.Process(ctx, job, jobReporter{w: c.progress, id: job.ID, token: cj.token, log: log})
+		out = c.proc.Process(ctx, job, jobReporter{w: c.progress, id: job.ID, token: cj.token})
 		defer c.running.untrack(job.ID) // after the end is recorded: heartbeats go on meanwhile
 		defer cancel(nil)
 		defer endSpan(out)
@@ -80,12 +81,12 @@ func (c *Consumer) record(log *zap.Logger, id domain.JobID, token string, out ap
 		data, err := encodeResult(out.Result)
 		if err != nil {
 			log.Error("result could not be stored", zap.Error(err))
-			call.mode, call.payload, call.code = endFail, err.Error(), domain.FailureInternal
+			call.mode, call.payload, call.code = endFail, []byte(err.Error()), domain.FailureInternal
 			break
 		}
-		call.payload, call.ms = string(data), c.opts.ResultTTL.Milliseconds()
+		call.payload, call.ms = data, c.opts.ResultTTL.Milliseconds()
 	case application.VerdictRetry, application.VerdictFail:
-		call.payload, call.code = out.Err.Error(), out.Code
+		call.payload, call.code = []byte(out.Err.Error()), out.Code
 	}
 	pause := newPause(100*time.Millisecond, 2*time.Second)
 	for {

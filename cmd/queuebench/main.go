@@ -28,7 +28,7 @@ type settings struct {
 	reps    int
 	latN    int
 	latRate int
-	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, http, stream, sse_idle, sse_latency (sse: both) or engine alone; all when empty
+	only    string // PEERS_MEASURE: enqueue, enqueue_queue, drain, latency, http, stream, sse_idle, sse_latency (sse: both), worker_cpu or engine alone; all when empty
 
 	sseStreams    int // idle event streams held by one api process
 	sseLatStreams int // streams open while the event latency is measured
@@ -169,6 +169,11 @@ func run() error {
 	}
 	if err := benchStreams(ctx, rdb, r, s); err != nil {
 		return err
+	}
+	if s.measures("worker_cpu") {
+		if err := benchWorkerCPU(ctx, rdb, r, s); err != nil {
+			return err
+		}
 	}
 	if !s.measures("engine") {
 		return nil

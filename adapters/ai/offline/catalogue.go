@@ -162,6 +162,7 @@ type recipe struct {
 	food     bitset        // its non-staple ingredients, left-out ones included
 	foodN    int           // how many those are
 	diets    []domain.Diet // the diets all its essential ingredients fit
+	steps    localized     // its steps numbered one a line, as a recipe's instructions
 	idHash   uint64        // breaks ties between equally good recipes
 	dupKey   uint64        // equal for two recipes of one dish: their Korean names differ only in spacing
 }
@@ -221,6 +222,7 @@ func compile(records []recipeRecord, lex *domain.Lexicon) (*catalogue, error) {
 			mains:        c.newBitset(),
 			required:     c.newBitset(),
 			food:         c.newBitset(),
+			steps:        localized{Ko: numbered(r.Steps.Ko), En: numbered(r.Steps.En)},
 			idHash:       hashString(r.ID),
 		}
 		for _, a := range r.Ingredients {

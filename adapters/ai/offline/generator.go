@@ -99,9 +99,13 @@ func (g *Generator) renderFitting(q *query, ranked []*recipe, n int) []domain.Re
 			break
 		}
 		rendered := g.render(q, r)
-		if !g.violates(q, rendered) {
-			out = append(out, rendered)
+		if g.violates(q, rendered) {
+			continue
 		}
+		if out == nil {
+			out = make([]domain.Recipe, 0, n)
+		}
+		out = append(out, rendered)
 	}
 	return out
 }

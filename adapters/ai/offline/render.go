@@ -37,10 +37,12 @@ func (g *Generator) render(q *query, r *recipe) domain.Recipe {
 			out.AdditionalIngredients = append(out.AdditionalIngredients, ingredientName(info, en))
 		}
 	}
-	steps := r.Steps.Ko
-	if en {
-		steps = r.Steps.En
-	}
+	out.Instructions = pick(r.steps, en)
+	return out
+}
+
+// numbered writes steps one a line, each after its number: "1. …\n2. …".
+func numbered(steps []string) string {
 	var b strings.Builder
 	for i, s := range steps {
 		if i > 0 {
@@ -50,8 +52,7 @@ func (g *Generator) render(q *query, r *recipe) domain.Recipe {
 		b.WriteString(". ")
 		b.WriteString(s)
 	}
-	out.Instructions = b.String()
-	return out
+	return b.String()
 }
 
 // atHand reports whether the user has the ingredient, named or as a pantry staple.
