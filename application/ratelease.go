@@ -22,6 +22,10 @@ import (
 // whole error is on the strict side: a client whose demand stops short loses at most one
 // lease, a fiftieth of its budget.
 //
+// A busy client's next lease is asked for once three quarters of the current one are
+// spent, so that its requests go on being served from the rest meanwhile instead of
+// waiting for the counter's answer every lease.
+//
 // A refused request is remembered until its RetryAfter: the client's next requests
 // before then are refused by the replica itself, which answers the same as the counter
 // would, since a budget only grows back with time.
@@ -45,6 +49,9 @@ const (
 	leaseHold = 2 * leaseWindow
 	// leaseShare is the most of a budget's Limit one lease takes: 1/leaseShare.
 	leaseShare = 50
+	// refillTimeout bounds a refill asked for ahead of need, which has no request's
+	// context to end with.
+	refillTimeout = time.Second
 	// leaseIdle is how long an idle client's record is kept: longer than leaseHold, so
 	// that a lease and the demand of the last window stay known.
 	leaseIdle = time.Second
@@ -55,6 +62,7 @@ type leaseKey struct{ budget, client string }
 // lease is one client's standing at one replica for one budget.
 type lease struct {
 	left      int       // requests granted by the counter, not yet spent here
+	size      int       // how many the counter granted last
 	heldUntil time.Time // when those are given up
 	remaining int       // the counter's Remaining when it granted them
 	resetAt   time.Time // when the whole budget is back, as the counter said
@@ -86,6 +94,9 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 		now := l.now()
 		ls := l.lease(key, now, !counted)
 		if d, ok := ls.spend(now); ok {
+			if ls.refillDue() {
+				l.refill(ls, b, client)
+			}
 			l.mu.Unlock()
 			return d, nil
 		}
@@ -122,6 +133,27 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 		l.mu.Unlock()
 		return d, nil
 	}
+}
+
+// refill asks the counter for the next lease of a busy client while the requests left
+// of its current one are still spent, so that its requests need not wait for the
+// answer. l.mu is held.
+func (l *LeasedLimiter) refill(ls *lease, b Budget, client string) {
+	asking := make(chan struct{})
+	ls.asking = asking
+	want := ls.want(b)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), refillTimeout)
+		defer cancel()
+		t, err := l.counter.Take(ctx, b, client, want)
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		ls.asking = nil
+		close(asking)
+		if err == nil { // else the next request that finds the lease spent asks again
+			ls.topUp(t, l.now())
+		}
+	}()
 }
 
 // lease finds or makes key's lease and, when count is true, counts a request in its
@@ -169,6 +201,26 @@ func (ls *lease) spend(now time.Time) (d RateDecision, ok bool) {
 	return RateDecision{}, false
 }
 
+// refillDue says whether the next lease should be asked for now: the current one is
+// more than one request and three quarters of it are spent.
+func (ls *lease) refillDue() bool {
+	return ls.asking == nil && ls.size > 1 && ls.left > 0 && ls.left <= ls.size/4
+}
+
+// topUp adds what the counter granted to what the lease still holds.
+func (ls *lease) topUp(t RateTake, now time.Time) {
+	ls.resetAt = now.Add(t.ResetAfter)
+	if t.Granted <= 0 {
+		ls.refused = now.Add(t.RetryAfter) // once the lease is spent
+		return
+	}
+	if !now.Before(ls.heldUntil) {
+		ls.left = 0 // given up
+	}
+	ls.left += t.Granted
+	ls.size, ls.heldUntil, ls.remaining = t.Granted, now.Add(leaseHold), t.Remaining
+}
+
 // want is how many requests to ask the counter for: the client's demand in the last
 // window, or the requests waiting now (this one and those waiting for its answer) when
 // they are more, as in a burst that comes before any demand is known; at least one and
@@ -185,6 +237,7 @@ func (ls *lease) granted(t RateTake, now time.Time) RateDecision {
 		return RateDecision{RetryAfter: t.RetryAfter, ResetAfter: t.ResetAfter}
 	}
 	ls.left, ls.heldUntil, ls.remaining = t.Granted-1, now.Add(leaseHold), t.Remaining
+	ls.size = t.Granted
 	return ls.decision(now)
 }
 

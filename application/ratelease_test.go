@@ -227,7 +227,7 @@ func waitRunning(t *testing.T, f *fakeCounter, n int) {
 		f.mu.Lock()
 		running := f.running
 		f.mu.Unlock()
-		if running >= n {
+		if running == n {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -252,6 +252,29 @@ func TestLeasedLimiterTakesForTheRequestsThatWaitedInAFirstBurst(t *testing.T) {
 	wg.Wait()
 	if asked := counter.asked(); len(asked) > 3 {
 		t.Errorf("20 requests at once, before any demand was known, asked the store %d times %v; want the waiting ones taken together", len(asked), asked)
+	}
+}
+
+func TestLeasedLimiterAsksForABusyClientsNextLeaseBeforeItRunsOut(t *testing.T) {
+	counter := newFakeCounter(map[string]int{"ip:a": 1000})
+	l, clock := newLeased(counter)
+	burst(t, l, bigBudget, "ip:a", 40)
+	clock.advance(100 * time.Millisecond)
+	counter.gate = make(chan struct{}, 10)
+	counter.gate <- struct{}{}
+	burst(t, l, bigBudget, "ip:a", 31) // a lease of 40: 9 left, below a quarter
+	waitRunning(t, counter, 1)         // the next lease is being asked for
+	if got := burst(t, l, bigBudget, "ip:a", 9); got != 9 {
+		t.Fatalf("allowed %d of the 9 requests left of the lease while the next was asked for, want all", got)
+	}
+	counter.gate <- struct{}{}
+	waitRunning(t, counter, 0)
+	before := len(counter.asked())
+	if got := burst(t, l, bigBudget, "ip:a", 40); got != 40 {
+		t.Errorf("allowed %d of 40 requests after the next lease came, want all", got)
+	}
+	if asked := counter.asked()[before:]; len(asked) > 1 {
+		t.Errorf("the 40 requests after the refill asked the store %v, want them served from the refill (and at most one refill more)", asked)
 	}
 }
 
