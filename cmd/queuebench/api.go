@@ -39,13 +39,16 @@ func startAPI(s settings, bin string) (*apiProcess, error) {
 	}
 	cmd := exec.Command(bin)
 	// Only the service's own variables: the process is measured as deployed, without the
-	// GOGC or GOMEMLIMIT of whoever runs the benchmark.
+	// GOGC or GOMEMLIMIT of whoever runs the benchmark. Its thousands of streams come from
+	// one address, so the rate limits are far above them (the limiter still runs).
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		fmt.Sprintf("VALKEY_URL=redis://%s/%d", s.addr, s.db),
 		"QUEUE_NAME=" + benchQueue,
 		"HTTP_ADDR=" + addr,
 		"LOG_LEVEL=warn",
+		"RATE_LIMIT_GENERATE=" + httpRate,
+		"RATE_LIMIT_STATUS=" + httpRate,
 	}
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr // stdout carries only the JSON lines
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
