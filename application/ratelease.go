@@ -72,10 +72,32 @@ type lease struct {
 	demand, lastDemand int
 	windowStart        time.Time
 	lastUsed           time.Time
-	// asking is closed when the request asking the counter for this client has its
-	// answer; nil while none asks. waiting counts the requests waiting for it.
-	asking  chan struct{}
+	// asking is the question to the counter for this client in progress, nil while
+	// none is; waiting counts the requests waiting for its answer.
+	asking  *question
 	waiting int
+}
+
+// question is one Take in progress. done is closed once it is answered; err is then
+// the counter's error, which the requests that waited for it share rather than each
+// asking again: while the counter is slow to fail, they would otherwise wait for one
+// another's failures in turn.
+type question struct {
+	done chan struct{}
+	err  error
+}
+
+// ask starts a question to the counter. l.mu is held.
+func (ls *lease) ask() *question {
+	ls.asking = &question{done: make(chan struct{})}
+	return ls.asking
+}
+
+// answered ends the question in progress with err. l.mu is held.
+func (ls *lease) answered(q *question, err error) {
+	q.err = err
+	ls.asking = nil
+	close(q.done)
 }
 
 // NewLeasedLimiter spends requests from counter; now is the clock (time.Now when nil).
@@ -100,11 +122,11 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 			l.mu.Unlock()
 			return d, nil
 		}
-		if wait := ls.asking; wait != nil {
+		if r := ls.asking; r != nil {
 			ls.waiting++
 			l.mu.Unlock()
 			select {
-			case <-wait:
+			case <-r.done:
 			case <-ctx.Done():
 			}
 			l.mu.Lock()
@@ -113,25 +135,29 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 			if err := ctx.Err(); err != nil {
 				return RateDecision{}, err
 			}
+			if r.err != nil {
+				return RateDecision{}, r.err // the counter cannot answer: none asks again now
+			}
 			continue // its answer may serve this request too
 		}
-		asking := make(chan struct{})
-		ls.asking = asking
+		r := ls.ask()
 		want := ls.want(b)
 		l.mu.Unlock()
 
 		t, err := l.counter.Take(ctx, b, client, want)
 
 		l.mu.Lock()
-		ls.asking = nil
-		close(asking)
-		if err != nil {
-			l.mu.Unlock()
-			return RateDecision{}, err
+		shared := err
+		if ctx.Err() != nil {
+			shared = nil // the request's own end, not the counter's: another may ask
 		}
-		d := ls.granted(t, l.now())
+		ls.answered(r, shared)
+		var d RateDecision
+		if err == nil {
+			d = ls.granted(t, l.now())
+		}
 		l.mu.Unlock()
-		return d, nil
+		return d, err
 	}
 }
 
@@ -139,8 +165,7 @@ func (l *LeasedLimiter) Allow(ctx context.Context, b Budget, client string) (Rat
 // of its current one are still spent, so that its requests need not wait for the
 // answer. l.mu is held.
 func (l *LeasedLimiter) refill(ls *lease, b Budget, client string) {
-	asking := make(chan struct{})
-	ls.asking = asking
+	r := ls.ask()
 	want := ls.want(b)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), refillTimeout)
@@ -148,9 +173,8 @@ func (l *LeasedLimiter) refill(ls *lease, b Budget, client string) {
 		t, err := l.counter.Take(ctx, b, client, want)
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		ls.asking = nil
-		close(asking)
-		if err == nil { // else the next request that finds the lease spent asks again
+		ls.answered(r, err)
+		if err == nil {
 			ls.topUp(t, l.now())
 		}
 	}()
