@@ -7,22 +7,9 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"time"
 )
-
-// apiBinary builds cmd/api as make build does (static, trimmed) into dir and returns its
-// path: the benchmark measures the binary that ships.
-func apiBinary(dir string) (string, error) {
-	path := filepath.Join(dir, "api")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", path, "github.com/naengbu/recipe-ai/cmd/api")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build cmd/api: %w\n%s", err, out)
-	}
-	return path, nil
-}
 
 // apiProcess is one running api binary on the benchmark's queue.
 type apiProcess struct {

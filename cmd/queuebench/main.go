@@ -198,7 +198,7 @@ func benchStreams(ctx context.Context, rdb *redis.Client, r *reporter, s setting
 		}
 		defer func() { _ = os.RemoveAll(dir) }()
 		progressf("building the api binary")
-		if bin, err = apiBinary(dir); err != nil {
+		if bin, err = buildCommand(dir, "api"); err != nil {
 			return err
 		}
 	}

@@ -27,18 +27,23 @@ type service struct {
 	exit chan struct{}
 }
 
-// buildBinaries builds cmd/api and cmd/worker as `make build` does, into dir.
-func buildBinaries(dir string) error {
-	root, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
-	if err != nil {
-		return fmt.Errorf("find the module root: %w", err)
+// buildCommand builds cmd/<name> of this module as `make build` does (static, trimmed)
+// into dir and returns its path: the benchmark measures the binary that ships.
+func buildCommand(dir, name string) (string, error) {
+	path := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", path, "github.com/naengbu/recipe-ai/cmd/"+name)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build cmd/%s: %w\n%s", name, err, out)
 	}
+	return path, nil
+}
+
+// buildBinaries builds cmd/api and cmd/worker into dir.
+func buildBinaries(dir string) error {
 	for _, name := range []string{"api", "worker"} {
-		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, name), "./cmd/"+name)
-		cmd.Dir = strings.TrimSpace(string(root))
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("go build %s: %w\n%s", name, err, out)
+		if _, err := buildCommand(dir, name); err != nil {
+			return err
 		}
 	}
 	return nil

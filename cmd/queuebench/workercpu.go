@@ -4,23 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 )
-
-// workerBinary builds cmd/worker as `make build` does, into dir.
-func workerBinary(dir string) (string, error) {
-	path := filepath.Join(dir, "worker")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", path, "github.com/naengbu/recipe-ai/cmd/worker")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build cmd/worker: %w\n%s", err, out)
-	}
-	return path, nil
-}
 
 // workerEnv is the real worker's configuration for the benchmark's queue: the service's
 // defaults (streaming on, its own concurrency, info logs) with the offline engine as the
@@ -54,7 +41,7 @@ func benchWorkerCPU(ctx context.Context, rdb *redis.Client, r *reporter, s setti
 		}
 		defer func() { _ = os.RemoveAll(dir) }()
 		progressf("building the worker binary")
-		if bin, err = workerBinary(dir); err != nil {
+		if bin, err = buildCommand(dir, "worker"); err != nil {
 			return err
 		}
 	}
