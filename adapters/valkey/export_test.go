@@ -2,6 +2,7 @@ package valkey
 
 import (
 	"context"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -36,3 +37,9 @@ func WritePartial(ctx context.Context, rdb redis.UniversalClient, cfg config.Con
 
 // CountJobEvents makes q count its events in reg, as the api's module does.
 func CountJobEvents(q *Queue, reg prometheus.Registerer) { q.events = newJobEvents(reg, apiEvents...) }
+
+// SetLinger sets how long f stays subscribed after its last watcher left.
+func (f *Feed) SetLinger(d time.Duration) { f.linger = d }
+
+// EventsChannel is the channel the workers announce the jobs of cfg's queue on.
+func EventsChannel(cfg config.Config) string { return newKeys(cfg.QueueName).eventsChannel() }

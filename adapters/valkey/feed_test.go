@@ -93,3 +93,87 @@ func TestFeedPokesTheWatchersOfAJobAtEachProgressWrite(t *testing.T) {
 		t.Errorf("Watching() after one stop = %d, want 1", feed.Watching())
 	}
 }
+
+// subscribers is how many connections are subscribed to cfg's events channel.
+func subscribers(t *testing.T, f *fixture) int64 {
+	t.Helper()
+	n, err := f.rdb.PubSubNumSub(context.Background(), valkey.EventsChannel(f.cfg)).Result()
+	if err != nil {
+		t.Fatalf("PUBSUB NUMSUB error = %v", err)
+	}
+	return n[valkey.EventsChannel(f.cfg)]
+}
+
+func waitSubscribers(t *testing.T, f *fixture, want int64, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for subscribers(t, f) != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d subscribers to the events channel, want %d", what, subscribers(t, f), want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestFeedSubscribesOnlyWhileSomebodyWatches(t *testing.T) {
+	f := newFixture(t, valkeytest.Shared(t), nil)
+	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
+	feed.SetLinger(100 * time.Millisecond)
+	feed.Start()
+	t.Cleanup(func() { _ = feed.Stop() })
+	ctx := context.Background()
+
+	id := f.submit("watched")
+	if feed.Subscribed() || subscribers(t, f) != 0 {
+		t.Fatalf("before any watch: Subscribed() = %v with %d subscribers; want none", feed.Subscribed(), subscribers(t, f))
+	}
+	mine, poke := pokes()
+	stop := feed.Watch(id, poke)
+	// The confirmation pokes the watcher: what changed before it is read again then.
+	waitPoke(t, mine, "the subscription was confirmed")
+	waitSubscribers(t, f, 1, "while watched")
+	if _, err := f.queue.Cancel(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	waitPoke(t, mine, "the watched job was cancelled")
+
+	// A second stream of the same api shares the subscription.
+	other := f.submit("other")
+	theirs, pokeOther := pokes()
+	stopOther := feed.Watch(other, pokeOther)
+	stop()
+	stopOther()
+	waitSubscribers(t, f, 0, "after the last watch ended and the linger passed")
+	if feed.Subscribed() {
+		t.Error("Subscribed() = true after the linger")
+	}
+	for len(theirs) > 0 {
+		<-theirs
+	}
+
+	// Watching again subscribes again.
+	again, pokeAgain := pokes()
+	stopAgain := feed.Watch(other, pokeAgain)
+	waitPoke(t, again, "the new subscription was confirmed")
+	if _, err := f.queue.Cancel(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	waitPoke(t, again, "the watched job was cancelled after resubscribing")
+	if len(theirs) > 0 {
+		t.Error("a watch that had ended was poked")
+	}
+	stopAgain()
+	if !feed.Subscribed() {
+		t.Error("Subscribed() = false right after the last watch ended, want true until the linger passes")
+	}
+
+	// After Stop, nothing subscribes any more.
+	if err := feed.Stop(); err != nil {
+		t.Errorf("Stop error = %v", err)
+	}
+	waitSubscribers(t, f, 0, "after Stop")
+	defer feed.Watch(id, func() {})()
+	if feed.Subscribed() {
+		t.Error("a watch after Stop subscribed")
+	}
+}
