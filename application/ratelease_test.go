@@ -142,6 +142,29 @@ func TestLeasedLimiterTakesABusyClientsDemandAtOnce(t *testing.T) {
 	}
 }
 
+func TestLeasedLimiterCountsDownABusyClientsRemainingByOneARequest(t *testing.T) {
+	counter := newFakeCounter(map[string]int{"ip:a": 1000})
+	l, clock := newLeased(counter)
+	// What the replica holds for the client is still the client's: a lease, taken from
+	// the store, or its refill arriving in between must not move Remaining by more than
+	// the one request each answer spends.
+	for i := 1; i <= 150; i++ {
+		d, err := l.Allow(context.Background(), bigBudget, "ip:a")
+		if err != nil || !d.Allowed {
+			t.Fatalf("request %d: Allow = %+v, %v; want allowed", i, d, err)
+		}
+		if d.Remaining != 1000-i {
+			t.Fatalf("request %d: Remaining = %d, want %d (Takes so far %v)", i, d.Remaining, 1000-i, counter.asked())
+		}
+		if i%30 == 0 {
+			clock.advance(100 * time.Millisecond) // the next window: 30 requests in each
+		}
+	}
+	if asked := counter.asked(); !slices.Contains(asked, 30) {
+		t.Errorf("Takes asked for %v; want leases of 30 once the client was busy", asked)
+	}
+}
+
 func TestLeasedLimiterTakesAtMostAFiftiethOfTheBudget(t *testing.T) {
 	counter := newFakeCounter(map[string]int{"ip:a": 1000})
 	l, clock := newLeased(counter)
