@@ -181,6 +181,14 @@ func (p httpProcs) cpuTimes() (api, worker, server time.Duration, err error) {
 	return api, worker, server, nil
 }
 
+// completed reads how many jobs the worker has completed so far; 0 while none runs.
+func (p httpProcs) completed() (float64, error) {
+	if p.worker == nil {
+		return 0, nil
+	}
+	return p.worker.counter(`recipe_jobs_total{event="completed"}`)
+}
+
 func warmAndLoad(procs httpProcs, req request, s settings) (load, error) {
 	api := procs.api
 	if _, err := runWrk(api.url(""), req, time.Second, s.conc, s.httpThreads); err != nil {
@@ -188,6 +196,10 @@ func warmAndLoad(procs httpProcs, req request, s settings) (load, error) {
 	}
 	progressf("  %s %s for %v with %d connections", req.method, req.path, s.httpTime, s.conc)
 	apiBefore, workerBefore, serverBefore, err := procs.cpuTimes()
+	if err != nil {
+		return load{}, err
+	}
+	doneBefore, err := procs.completed()
 	if err != nil {
 		return load{}, err
 	}
@@ -199,12 +211,17 @@ func warmAndLoad(procs httpProcs, req request, s settings) (load, error) {
 	if err != nil {
 		return load{}, err
 	}
+	doneAfter, err := procs.completed()
+	if err != nil {
+		return load{}, err
+	}
+	l.Completed = int64(doneAfter - doneBefore)
 	perRequest := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(l.Requests) }
 	l.APICPU = perRequest(apiAfter - apiBefore)
 	l.WorkerCPU = perRequest(workerAfter - workerBefore)
 	l.ServerCPU = perRequest(serverAfter - serverBefore)
-	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx; CPU µs/request: api %.1f, worker %.1f, valkey %.1f, wrk %.1f",
-		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.APICPU, l.WorkerCPU, l.ServerCPU, l.ClientCPU)
+	progressf("  %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d not 2xx; CPU µs/request: api %.1f, worker %.1f, valkey %.1f, wrk %.1f; %.0f jobs/s completed",
+		l.rate(), l.p50ms(), l.p99ms(), l.failed(), l.APICPU, l.WorkerCPU, l.ServerCPU, l.ClientCPU, l.completedRate())
 	if l.failed() > 0 {
 		progressf("  not 2xx: %d status ≥ 400 (now: %s), socket errors: %d connect, %d read, %d write, %d timeout",
 			l.Status, sample(api, req), l.Connect, l.Read, l.Write, l.Timeout)
@@ -277,6 +294,9 @@ func reportHTTP(r *reporter, s settings, reps []httpRep) {
 		r.lineAs(rt.variant, rt.name+"_worker_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.WorkerCPU }), p)
 		r.lineAs(rt.variant, rt.name+"_valkey_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.ServerCPU }), p)
 		r.lineAs(rt.variant, rt.name+"_wrk_cpu", "µs/request", "lower", collect(func(l load) float64 { return l.ClientCPU }), p)
+		if rt.name == "http_generate" && rt.variant != "worker_stopped" {
+			r.lineAs(rt.variant, rt.name+"_worker_completed", "jobs/s", "higher", collect(load.completedRate), p)
+		}
 	}
 	rss := make([]float64, len(reps))
 	for i, rep := range reps {

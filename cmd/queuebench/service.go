@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -106,6 +107,27 @@ func (s *service) peakRSS() (float64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", s.cmd.Process.Pid)
+}
+
+// counter reads the value of one sample of a counter from the process's /metrics, as
+// Prometheus' text format prints it: sample is the metric's name with its labels, e.g.
+// recipe_jobs_total{event="completed"}. A sample that is not there reads 0.
+func (s *service) counter(sample string) (float64, error) {
+	resp, err := http.Get(s.url("/metrics")) //nolint:noctx // a loopback read of the benchmark's own process
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		if v, ok := strings.CutPrefix(line, sample+" "); ok {
+			return strconv.ParseFloat(strings.TrimSpace(v), 64)
+		}
+	}
+	return 0, nil
 }
 
 // cpuTime returns the CPU time the process has used so far, user and system.

@@ -31,12 +31,18 @@ type load struct {
 	WorkerCPU float64 `json:"-"`
 	ServerCPU float64 `json:"-"`
 	ClientCPU float64 `json:"-"`
+	// Completed is how many jobs the worker completed during the load (0 when none ran):
+	// next to the POSTs accepted meanwhile, how far it kept up.
+	Completed int64 `json:"-"`
 }
 
 func (l load) rate() float64  { return float64(l.Requests) / (float64(l.Micros) / 1e6) }
 func (l load) p50ms() float64 { return l.P50 / 1000 }
 func (l load) p99ms() float64 { return l.P99 / 1000 }
 func (l load) cpuUs() float64 { return l.APICPU }
+
+// completedRate is how many jobs a second the worker completed during the load.
+func (l load) completedRate() float64 { return float64(l.Completed) / (float64(l.Micros) / 1e6) }
 
 // failed counts the requests that did not get a 2xx: error statuses and socket errors.
 // The measured routes never answer 3xx, which wrk would count as a success.
