@@ -43,9 +43,11 @@ func parseIngredients(raw []string, field string, errs *fieldErrors) Ingredients
 			errs.add(at(), "must not be empty")
 		case length(name) > MaxTextLength:
 			errs.add(at(), "must be at most %d characters", MaxTextLength)
-		case !seen[textKey(name)]:
-			seen[textKey(name)] = true
-			names = append(names, name)
+		default:
+			if key := textKey(name); !seen[key] {
+				seen[key] = true
+				names = append(names, name)
+			}
 		}
 	}
 	return Ingredients{names: names}

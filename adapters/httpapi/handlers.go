@@ -79,12 +79,13 @@ func (h *Handler) createGeneration(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	c.Header("Location", statusURL(st.ID))
+	status := statusURL(st.ID)
+	c.Header("Location", status)
 	c.JSON(http.StatusAccepted, acceptedResponse{
 		JobID:     string(st.ID),
 		Status:    string(st.Status.State()),
-		StatusURL: statusURL(st.ID),
-		EventsURL: statusURL(st.ID) + "/events",
+		StatusURL: status,
+		EventsURL: status + "/events",
 		Warnings:  append(unknownFieldWarnings(unknown), requestWarnings(req)...),
 	})
 }

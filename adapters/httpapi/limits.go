@@ -90,11 +90,14 @@ func (l *Limits) spend(c *gin.Context, b *limitedBudget) {
 		}
 		return
 	}
+	// The names are written as net/http would canonicalize them (and sends them): Set
+	// then keeps them as they are instead of copying each on every request. Header
+	// names are case-insensitive.
 	h := c.Writer.Header()
-	h.Set("RateLimit-Policy", b.policy)
-	h.Set("RateLimit-Limit", b.limit)
-	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	h.Set("RateLimit-Reset", seconds(d.ResetAfter))
+	h.Set("Ratelimit-Policy", b.policy)
+	h.Set("Ratelimit-Limit", b.limit)
+	h.Set("Ratelimit-Remaining", strconv.Itoa(d.Remaining))
+	h.Set("Ratelimit-Reset", seconds(d.ResetAfter))
 	if !d.Allowed {
 		h.Set("Retry-After", seconds(max(d.RetryAfter, time.Second)))
 		writeError(c, l.log, errRateLimited)

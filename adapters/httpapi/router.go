@@ -72,12 +72,12 @@ const requestIDKey = "request_id"
 // withRequestID takes X-Request-ID when it is sensible (printable, at most 128 bytes) or
 // makes one, stores it for the handlers and echoes it back.
 func withRequestID(c *gin.Context) {
-	id := c.GetHeader("X-Request-ID")
+	id := c.GetHeader("X-Request-Id")
 	if len(id) == 0 || len(id) > 128 || strings.IndexFunc(id, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
 		id = rand.Text()
 	}
 	c.Set(requestIDKey, id)
-	c.Header("X-Request-ID", id)
+	c.Header("X-Request-Id", id) // canonical, as it is sent: not copied on every request
 	c.Next()
 }
 
