@@ -111,9 +111,10 @@ func (s *service) peakRSS() (float64, error) {
 
 // counter reads the value of one sample of a counter from the process's /metrics, as
 // Prometheus' text format prints it: sample is the metric's name with its labels, e.g.
-// recipe_jobs_total{event="completed"}. A sample that is not there reads 0.
+// recipe_jobs_total{event="completed"}. A sample that is not there is an error, so that a
+// renamed metric cannot pass for a worker that did nothing.
 func (s *service) counter(sample string) (float64, error) {
-	resp, err := http.Get(s.url("/metrics")) //nolint:noctx // a loopback read of the benchmark's own process
+	resp, err := http.Get(s.url("/metrics"))
 	if err != nil {
 		return 0, err
 	}
@@ -127,7 +128,7 @@ func (s *service) counter(sample string) (float64, error) {
 			return strconv.ParseFloat(strings.TrimSpace(v), 64)
 		}
 	}
-	return 0, nil
+	return 0, fmt.Errorf("%s: no sample %s in /metrics", s.name, sample)
 }
 
 // cpuTime returns the CPU time the process has used so far, user and system.
