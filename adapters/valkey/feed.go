@@ -44,16 +44,14 @@ type subscription struct {
 // watcher is one follower of a job; its poke must return at once.
 type watcher struct{ poke func() }
 
-// NewFeed builds the feed of the queue named by QUEUE_NAME.
+// NewFeed builds the feed of the queue named by QUEUE_NAME. It holds no connection until
+// the first Watch.
 func NewFeed(rdb redis.UniversalClient, cfg config.Config, log *zap.Logger) *Feed {
 	return &Feed{
 		rdb: rdb, channel: newKeys(cfg.QueueName).eventsChannel(), log: log.Named("feed"),
 		linger: feedLinger, watchers: make(map[domain.JobID]map[*watcher]struct{}),
 	}
 }
-
-// Start lets Watch subscribe; it is kept for the lifecycle's symmetry with Stop.
-func (f *Feed) Start() {}
 
 // Stop ends the subscription, if any, and waits for its dispatcher; later watches are
 // never poked.

@@ -29,7 +29,6 @@ func waitPoke(t *testing.T, ch chan struct{}, what string) {
 func TestFeedPokesTheWatchersOfAJobAtEachProgressWrite(t *testing.T) {
 	f := newFixture(t, valkeytest.Shared(t), nil)
 	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
-	feed.Start()
 	t.Cleanup(func() { _ = feed.Stop() })
 
 	f.gen.on("held", func(ctx context.Context, _ int) error { <-ctx.Done(); return ctx.Err() })
@@ -119,7 +118,6 @@ func TestFeedSubscribesOnlyWhileSomebodyWatches(t *testing.T) {
 	f := newFixture(t, valkeytest.Shared(t), nil)
 	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
 	feed.SetLinger(100 * time.Millisecond)
-	feed.Start()
 	t.Cleanup(func() { _ = feed.Stop() })
 	ctx := context.Background()
 

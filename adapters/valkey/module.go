@@ -37,7 +37,7 @@ var APIModule = fx.Module("valkey",
 		func(q *Queue) application.DeadLetterQueue { return q },
 		func(lc fx.Lifecycle, rdb redis.UniversalClient, cfg config.Config, log *zap.Logger) *Feed {
 			f := NewFeed(rdb, cfg, log)
-			lc.Append(fx.StartStopHook(f.Start, f.Stop))
+			lc.Append(fx.StopHook(f.Stop))
 			return f
 		},
 		func(f *Feed) application.ChangeFeed { return f },

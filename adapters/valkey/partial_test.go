@@ -101,7 +101,6 @@ func TestALatePartialResultIsIgnored(t *testing.T) {
 func follow(t *testing.T, f *fixture, id domain.JobID) <-chan string {
 	t.Helper()
 	feed := valkey.NewFeed(f.rdb, f.cfg, f.log)
-	feed.Start()
 	t.Cleanup(func() { _ = feed.Stop() })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

@@ -133,7 +133,6 @@ func runStreamMode(ctx context.Context, rdb *redis.Client, s settings, ss stream
 	q := valkey.NewQueue(client, cfg)
 	defer q.Close()
 	feed := valkey.NewFeed(client, cfg, zap.NewNop())
-	feed.Start()
 	defer func() { _ = feed.Stop() }()
 	gens := application.NewGenerations(q, q, nil, nil)
 	streams := application.NewStreams(q, feed, 0)
