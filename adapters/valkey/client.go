@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 
 	"github.com/naengbu/recipe-ai/config"
 )
@@ -58,3 +59,17 @@ func Ping(ctx context.Context, rdb redis.UniversalClient, timeout time.Duration)
 	}
 	return nil
 }
+
+// clientLog passes go-redis's own notices (a connection closed under it, a Sentinel
+// switch, a failed reconnect) to the service's log as warnings, instead of the plain
+// lines on stderr go-redis writes by default, which a log collector reading JSON lines
+// cannot parse.
+type clientLog struct{ log *zap.Logger }
+
+func (l clientLog) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn(fmt.Sprintf(format, v...))
+}
+
+// logClientNotices sends go-redis's notices to log. go-redis has one logger per
+// process, so the last call wins; each binary makes one.
+func logClientNotices(log *zap.Logger) { redis.SetLogger(clientLog{log: log.Named("valkey")}) }

@@ -102,6 +102,7 @@ func newManagedClient(lc fx.Lifecycle, cfg config.Config, poolSize int, tp trace
 	if err != nil {
 		return nil, err
 	}
+	logClientNotices(log)
 	if cfg.Tracing() {
 		if err := instrument(rdb, tp); err != nil {
 			return nil, fmt.Errorf("trace valkey commands: %w", err)
