@@ -38,6 +38,13 @@ func WritePartial(ctx context.Context, rdb redis.UniversalClient, cfg config.Con
 // CountJobEvents makes q count its events in reg, as the api's module does.
 func CountJobEvents(q *Queue, reg prometheus.Registerer) { q.events = newJobEvents(reg, apiEvents...) }
 
+// Subscribed says whether f holds a subscription now.
+func (f *Feed) Subscribed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sub != nil
+}
+
 // SetLinger sets how long f stays subscribed after its last watcher left.
 func (f *Feed) SetLinger(d time.Duration) { f.linger = d }
 

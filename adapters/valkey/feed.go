@@ -98,13 +98,6 @@ func (f *Feed) Watch(id domain.JobID, poke func()) func() {
 	}
 }
 
-// Subscribed says whether the feed holds a subscription now.
-func (f *Feed) Subscribed() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.sub != nil
-}
-
 // Watching says how many streams follow a job now.
 func (f *Feed) Watching() int {
 	f.mu.Lock()
