@@ -71,5 +71,9 @@ func (l clientLog) Printf(_ context.Context, format string, v ...any) {
 }
 
 // logClientNotices sends go-redis's notices to log. go-redis has one logger per
-// process, so the last call wins; each binary makes one.
-func logClientNotices(log *zap.Logger) { redis.SetLogger(clientLog{log: log.Named("valkey")}) }
+// process, so the last call wins; each binary makes one. A notice names the line of
+// go-redis that wrote it: the two frames above it are go-redis's forwarding logger and
+// clientLog.Printf.
+func logClientNotices(log *zap.Logger) {
+	redis.SetLogger(clientLog{log: log.Named("valkey").WithOptions(zap.AddCallerSkip(2))})
+}
