@@ -190,18 +190,11 @@ func benchStreams(ctx context.Context, rdb *redis.Client, r *reporter, s setting
 	if maxEvents := s.sseLatStreams * (99 - domain.ProgressGenerating); s.sseEvents > maxEvents {
 		return fmt.Errorf("PEERS_SSE_EVENTS: at most %d with %d streams (progress stops at 99)", maxEvents, s.sseLatStreams)
 	}
-	bin := os.Getenv("PEERS_API_BIN") // another build of cmd/api, to compare versions
-	if bin == "" {
-		dir, err := os.MkdirTemp("", "queuebench-api-")
-		if err != nil {
-			return err
-		}
-		defer func() { _ = os.RemoveAll(dir) }()
-		progressf("building the api binary")
-		if bin, err = buildCommand(dir, "api"); err != nil {
-			return err
-		}
+	bin, done, err := commandBinary("PEERS_API_BIN", "api")
+	if err != nil {
+		return err
 	}
+	defer done()
 	var rss, peak []float64
 	var p50, p95, p99 []float64
 	for rep := 1; rep <= s.reps; rep++ {

@@ -40,6 +40,26 @@ func buildCommand(dir, name string) (string, error) {
 	return path, nil
 }
 
+// commandBinary is the cmd/<name> binary a phase measures: the build named by the
+// variable env when it is set (another version, to compare), else this tree's, built into
+// a temporary directory that done removes.
+func commandBinary(env, name string) (bin string, done func(), err error) {
+	if bin := os.Getenv(env); bin != "" {
+		return bin, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "queuebench-"+name+"-")
+	if err != nil {
+		return "", nil, err
+	}
+	done = func() { _ = os.RemoveAll(dir) }
+	progressf("building the %s binary", name)
+	if bin, err = buildCommand(dir, name); err != nil {
+		done()
+		return "", nil, err
+	}
+	return bin, done, nil
+}
+
 // buildBinaries builds cmd/api and cmd/worker into dir.
 func buildBinaries(dir string) error {
 	for _, name := range []string{"api", "worker"} {

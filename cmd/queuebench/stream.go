@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,7 +54,7 @@ type streamTimes struct {
 
 func benchStream(ctx context.Context, rdb *redis.Client, r *reporter) error {
 	ss := loadStreamSettings()
-	bin, cleanup, err := buildWorker()
+	bin, cleanup, err := commandBinary("PEERS_WORKER_BIN", "worker")
 	if err != nil {
 		return err
 	}
@@ -206,22 +205,6 @@ func timeJob(ctx context.Context, gens *application.Generations, streams *applic
 		err = fmt.Errorf("job %s: stream ended without completed", job.ID)
 	}
 	return first, done, err
-}
-
-// buildWorker builds cmd/worker into a temporary directory.
-func buildWorker() (string, func(), error) {
-	dir, err := os.MkdirTemp("", "streambench-")
-	if err != nil {
-		return "", nil, err
-	}
-	cleanup := func() { _ = os.RemoveAll(dir) }
-	bin := filepath.Join(dir, "worker")
-	progressf("building the worker")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/worker").CombinedOutput(); err != nil {
-		cleanup()
-		return "", nil, fmt.Errorf("go build ./cmd/worker (run from the repository's root): %w\n%s", err, out)
-	}
-	return bin, cleanup, nil
 }
 
 // startStreamWorker runs the worker binary against the fake provider and waits until it

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,18 +32,11 @@ type workerCPURep struct {
 // divided by the jobs. The CPU time one start takes on an empty queue is measured first
 // and subtracted.
 func benchWorkerCPU(ctx context.Context, rdb *redis.Client, r *reporter, s settings) error {
-	bin := os.Getenv("PEERS_WORKER_BIN") // another build of cmd/worker, to compare versions
-	if bin == "" {
-		dir, err := os.MkdirTemp("", "queuebench-worker-")
-		if err != nil {
-			return err
-		}
-		defer func() { _ = os.RemoveAll(dir) }()
-		progressf("building the worker binary")
-		if bin, err = buildCommand(dir, "worker"); err != nil {
-			return err
-		}
+	bin, done, err := commandBinary("PEERS_WORKER_BIN", "worker")
+	if err != nil {
+		return err
 	}
+	defer done()
 	startup, err := workerStartupCPU(ctx, rdb, s, bin)
 	if err != nil {
 		return err
